@@ -1,0 +1,53 @@
+package com.dehive.calling.service.store;
+
+import com.mongodb.client.MongoClient;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.MongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine;
+import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.DocumentPerEventStorageStrategy;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Axon's event store and token store in MongoDB, configured by hand (the axon-mongo starter stops at 4.10 and
+ * forces Mongo transactions, which the embedded store lacks).
+ */
+@Configuration(proxyBeanMethods = false)
+class AxonStoreConfig {
+
+    @Bean
+    MongoTemplate axonMongoTemplate(MongoClient client, StoreProperties properties) {
+        return DefaultMongoTemplate.builder().mongoDatabase(client, properties.database()).build();
+    }
+
+    @Bean
+    EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate,
+                                          @Qualifier("eventSerializer") Serializer eventSerializer,
+                                          Serializer serializer) {
+        MongoEventStorageEngine engine = MongoEventStorageEngine.builder()
+                .mongoTemplate(axonMongoTemplate)
+                .storageStrategy(new DocumentPerEventStorageStrategy())
+                .eventSerializer(eventSerializer)
+                .snapshotSerializer(serializer)
+                .build();
+        // The unique (aggregate, sequence) index is what stops two nodes from appending the same event number.
+        engine.ensureIndexes();
+        return engine;
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
+                          TransactionManager transactionManager) {
+        return MongoTokenStore.builder()
+                .mongoTemplate(axonMongoTemplate)
+                .serializer(serializer)
+                .transactionManager(transactionManager)
+                .build();
+    }
+}

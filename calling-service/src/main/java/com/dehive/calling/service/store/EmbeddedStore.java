@@ -1,0 +1,67 @@
+package com.dehive.calling.service.store;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The in-process MongoDB-wire store of the embedded default (mongo-java-server), listening on a free loopback port.
+ * With the H2 backend, {@link #commit()} writes everything acknowledged so far to the file; it runs at the end of
+ * every unit of work, so a {@code kill -9} loses nothing that was acknowledged.
+ */
+public class EmbeddedStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
+
+    private final MongoServer server;
+    private final H2Backend h2;
+    private final InetSocketAddress address;
+
+    private EmbeddedStore(MongoServer server, H2Backend h2) {
+        this.server = server;
+        this.h2 = h2;
+        server.bind("127.0.0.1", 0);
+        this.address = server.getLocalAddress();
+    }
+
+    public static EmbeddedStore inFile(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+        Path file = dataDir.resolve("calling.mv");
+        H2Backend backend = new H2Backend(file.toString());
+        log.info("event=embedded_store_started backend=h2 file={}", file.toAbsolutePath());
+        return new EmbeddedStore(new MongoServer(backend), backend);
+    }
+
+    public static EmbeddedStore inMemory() {
+        log.info("event=embedded_store_started backend=memory");
+        return new EmbeddedStore(new MongoServer(new MemoryBackend()), null);
+    }
+
+    public String connectionString() {
+        return "mongodb://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** Makes every write acknowledged so far durable; a no-op in memory. */
+    public void commit() {
+        if (h2 != null) {
+            h2.commit();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+    }
+}

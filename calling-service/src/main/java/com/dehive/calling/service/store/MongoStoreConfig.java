@@ -1,0 +1,62 @@
+package com.dehive.calling.service.store;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.common.transaction.TransactionManager;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The MongoDB every module shares: the server at {@code MONGODB_URI}, or the embedded store. No Mongo transactions
+ * anywhere (the embedded store has none): each write stands on its own, and handlers are idempotent.
+ */
+@Configuration(proxyBeanMethods = false)
+class MongoStoreConfig {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${calling.mongo.uri:}'.isBlank()")
+    EmbeddedStore embeddedStore(StoreProperties properties) {
+        return properties.embeddedBackend() == StoreProperties.EmbeddedBackend.H2
+                ? EmbeddedStore.inFile(properties.dataDir())
+                : EmbeddedStore.inMemory();
+    }
+
+    @Bean(destroyMethod = "close")
+    MongoClient mongoClient(StoreProperties properties, ObjectProvider<EmbeddedStore> embeddedStore) {
+        EmbeddedStore embedded = embeddedStore.getIfAvailable();
+        return MongoClients.create(embedded != null ? embedded.connectionString() : properties.uri());
+    }
+
+    @Bean
+    MongoDatabase mongoDatabase(MongoClient client, StoreProperties properties) {
+        return client.getDatabase(properties.database());
+    }
+
+    /**
+     * Ends every Axon unit of work (commands, event processing, token updates) with a commit of the embedded file,
+     * so that what was acknowledged survives a {@code kill -9}. A real MongoDB acknowledges durably by itself.
+     */
+    @Bean
+    TransactionManager axonTransactionManager(ObjectProvider<EmbeddedStore> embeddedStore) {
+        EmbeddedStore embedded = embeddedStore.getIfAvailable();
+        if (embedded == null) {
+            return NoTransactionManager.INSTANCE;
+        }
+        return () -> new Transaction() {
+            @Override
+            public void commit() {
+                embedded.commit();
+            }
+
+            @Override
+            public void rollback() {
+                // writes of a failed unit of work are undone by their own compensations, not by the store
+            }
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package com.dehive.calling.command.call;
+
+import com.dehive.calling.command.line.CallLines;
+import com.dehive.calling.shared.CallId;
+import com.dehive.calling.shared.CallingException;
+import com.dehive.calling.shared.ErrorCode;
+import com.dehive.calling.shared.UserId;
+import com.dehive.calling.shared.call.AcceptCallCommand;
+import com.dehive.calling.shared.call.AcceptCallResult;
+import com.dehive.calling.shared.call.CallAcceptedEvent;
+import com.dehive.calling.shared.call.CallDeclinedEvent;
+import com.dehive.calling.shared.call.CallEndedEvent;
+import com.dehive.calling.shared.call.CallParty;
+import com.dehive.calling.shared.call.CallStartedEvent;
+import com.dehive.calling.shared.call.CallStatus;
+import com.dehive.calling.shared.call.DeclineCallCommand;
+import com.dehive.calling.shared.call.DeclineCallResult;
+import com.dehive.calling.shared.call.EndCallCommand;
+import com.dehive.calling.shared.call.EndCallResult;
+import com.dehive.calling.shared.call.EndReason;
+import com.dehive.calling.shared.call.MediaToggledEvent;
+import com.dehive.calling.shared.call.StartCallCommand;
+import com.dehive.calling.shared.call.StartCallResult;
+import com.dehive.calling.shared.call.ToggleMediaCommand;
+import com.dehive.calling.shared.call.ToggleMediaResult;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * One call between two users. Decides in its command handlers, only assigns fields in its event sourcing handlers;
+ * its state is what those decisions need.
+ */
+@Aggregate
+public class Call {
+
+    @AggregateIdentifier
+    private CallId callId;
+    private UserId caller;
+    private UserId callee;
+    private CallStatus status;
+    private boolean withVideo;
+    private boolean withAudio;
+    private Instant createdAt;
+    private Instant acceptedAt;
+    private UserId endedBy;
+    private EndCallResult ending;
+
+    protected Call() {
+        // for Axon
+    }
+
+    /** Started through {@link StartCallHandler}, which answers with {@link #startResult()}. */
+    Call(StartCallCommand command, CallLines lines) {
+        UserId callerId = command.caller().id();
+        if (callerId.equals(command.callee())) {
+            throw new CallingException(ErrorCode.SELF_CALL);
+        }
+        if (!lines.claim(callerId, command.callId())) {
+            throw new CallingException(ErrorCode.ALREADY_IN_CALL);
+        }
+        boolean calleeFree = lines.claim(command.callee(), command.callId());
+        lines.releaseOnRollback(command.callId(), callerId, command.callee());
+
+        Instant now = now();
+        apply(new CallStartedEvent(command.callId(), command.caller(), command.callee(),
+                command.withVideo(), command.withAudio(), now));
+        if (!calleeFree) {
+            // The callee is in another call: that is an outcome, recorded, not a refusal of the caller.
+            apply(new CallEndedEvent(command.callId(), callerId, command.callee(), null, EndReason.USER_BUSY,
+                    null, command.withVideo(), now));
+            lines.releaseAfterCommit(command.callId(), callerId);
+        }
+    }
+
+    @CommandHandler
+    public AcceptCallResult handle(AcceptCallCommand command) {
+        UserId actor = command.callee().id();
+        requireParticipant(actor);
+        if (!actor.equals(callee)) {
+            throw new CallingException(ErrorCode.NOT_A_PARTICIPANT, "Only the callee can accept a call");
+        }
+        requireStatus(CallStatus.RINGING, "accepted");
+        Instant now = now();
+        apply(new CallAcceptedEvent(callId, caller, command.callee(), command.withVideo(), command.withAudio(), now));
+        return new AcceptCallResult(callId, CallStatus.CONNECTED, command.withVideo(), command.withAudio(), now);
+    }
+
+    @CommandHandler
+    public DeclineCallResult handle(DeclineCallCommand command, CallLines lines) {
+        requireParticipant(command.actor());
+        if (!command.actor().equals(callee)) {
+            throw new CallingException(ErrorCode.NOT_A_PARTICIPANT, "Only the callee can decline a call");
+        }
+        requireStatus(CallStatus.RINGING, "declined");
+        Instant now = now();
+        apply(new CallDeclinedEvent(callId, caller, callee, now));
+        lines.releaseAfterCommit(callId, caller, callee);
+        return new DeclineCallResult(callId, CallStatus.DECLINED, EndReason.USER_DECLINED, now);
+    }
+
+    @CommandHandler
+    public EndCallResult handle(EndCallCommand command, CallLines lines) {
+        requireParticipant(command.actor());
+        if (status == CallStatus.ENDED && command.actor().equals(endedBy)) {
+            return ending; // hanging up twice is harmless and answers as the first time
+        }
+        if (!status.isLive()) {
+            throw new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
+        }
+        Instant now = now();
+        EndReason reason = status == CallStatus.RINGING ? EndReason.CANCELLED : EndReason.USER_HANGUP;
+        Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, now).toSeconds();
+        apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
+        lines.releaseAfterCommit(callId, caller, callee);
+        return ending;
+    }
+
+    @CommandHandler
+    public ToggleMediaResult handle(ToggleMediaCommand command) {
+        requireParticipant(command.actor());
+        if (!status.isLive()) {
+            throw new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
+        }
+        boolean byCaller = command.actor().equals(caller);
+        Instant now = now();
+        apply(new MediaToggledEvent(callId, command.actor(), byCaller ? CallParty.CALLER : CallParty.CALLEE,
+                byCaller ? callee : caller, command.mediaType(), command.state(), now));
+        return new ToggleMediaResult(callId, command.mediaType(), command.state(), now);
+    }
+
+    /** What a start answers: the call rings, or it already ended because the callee was busy. */
+    StartCallResult startResult() {
+        return new StartCallResult(callId, status, callee, withVideo, withAudio, createdAt,
+                ending == null ? null : ending.endReason(), ending == null ? null : ending.endedAt());
+    }
+
+    @EventSourcingHandler
+    void on(CallStartedEvent event) {
+        callId = event.callId();
+        caller = event.caller().id();
+        callee = event.callee();
+        withVideo = event.withVideo();
+        withAudio = event.withAudio();
+        createdAt = event.createdAt();
+        status = CallStatus.RINGING;
+    }
+
+    @EventSourcingHandler
+    void on(CallAcceptedEvent event) {
+        status = CallStatus.CONNECTED;
+        acceptedAt = event.acceptedAt();
+    }
+
+    @EventSourcingHandler
+    void on(CallDeclinedEvent event) {
+        status = CallStatus.DECLINED;
+    }
+
+    @EventSourcingHandler
+    void on(CallEndedEvent event) {
+        status = CallStatus.ENDED;
+        ending = new EndCallResult(callId, CallStatus.ENDED, event.reason(), event.durationSeconds(), event.endedAt());
+        endedBy = event.endedBy();
+    }
+
+    private void requireParticipant(UserId actor) {
+        if (!actor.equals(caller) && !actor.equals(callee)) {
+            throw new CallingException(ErrorCode.NOT_A_PARTICIPANT);
+        }
+    }
+
+    private void requireStatus(CallStatus required, String action) {
+        if (status != required) {
+            throw new CallingException(ErrorCode.INVALID_CALL_STATE,
+                    "A " + status.wireName() + " call cannot be " + action);
+        }
+    }
+
+    private static Instant now() {
+        // Read models keep milliseconds: record what they can show, so every answer agrees.
+        return GenericEventMessage.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,29 @@
+package com.dehive.calling.command.call;
+
+import com.dehive.calling.command.line.CallLines;
+import com.dehive.calling.shared.call.StartCallCommand;
+import com.dehive.calling.shared.call.StartCallResult;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.modelling.command.Repository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates a {@link Call}. A constructor command handler could only answer with the new id; a start must tell the
+ * caller whether the call rings or already ended because the callee was busy.
+ */
+@Component
+public class StartCallHandler {
+
+    private final Repository<Call> calls;
+    private final CallLines lines;
+
+    public StartCallHandler(Repository<Call> calls, CallLines lines) {
+        this.calls = calls;
+        this.lines = lines;
+    }
+
+    @CommandHandler
+    public StartCallResult handle(StartCallCommand command) throws Exception {
+        return calls.newInstance(() -> new Call(command, lines)).invoke(Call::startResult);
+    }
+}

@@ -1,0 +1,12 @@
+package com.dehive.calling.command.line;
+
+import com.dehive.calling.shared.CallId;
+
+import java.time.Instant;
+
+/** Whether the call that holds a line is still ringing or connected, decided from the call's own events. */
+@FunctionalInterface
+public interface CallLiveness {
+
+    boolean isLive(CallId call, Instant lineClaimedAt);
+}

@@ -1,0 +1,11 @@
+package com.dehive.calling.shared.call;
+
+import com.dehive.calling.shared.CallId;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.time.Instant;
+
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ToggleMediaResult(CallId callId, MediaType mediaType, MediaState state, Instant timestamp) {
+}

@@ -1,0 +1,69 @@
+package com.dehive.calling.gateway.auth;
+
+import com.dehive.calling.gateway.web.ApiErrorWriter;
+import com.dehive.calling.shared.ErrorCode;
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Every {@code /api} call needs a credential; the caller is always the authenticated user, never an id sent by
+ * the client. Failures answer the protocol's JSON error ({@code 401 AUTHENTICATION_REQUIRED},
+ * {@code 403 FORBIDDEN}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties properties, JwtDecoder jwtDecoder,
+                                    ApiErrorWriter errors) throws Exception {
+        AuthMode mode = properties.effectiveMode();
+        if (mode == AuthMode.DEV) {
+            log.warn("event=dev_auth_enabled warning=\"DEV AUTH MODE: anyone can mint a token for any user at "
+                    + "POST /api/dev/tokens. Never expose this service like this.\"");
+        }
+        log.info("event=auth_configured mode={}", mode);
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests
+                        // answers of async controllers are written on these dispatches, after auth already passed
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/api/dev/tokens").access((auth, context) ->
+                                new AuthorizationDecision(mode == AuthMode.DEV))
+                        .requestMatchers("/api/**").authenticated()
+                        .anyRequest().permitAll())
+                .oauth2ResourceServer(oauth -> oauth
+                        .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new JwtUsers(mode)))
+                        .authenticationEntryPoint((request, response, e) -> errors.write(request, response,
+                                ErrorCode.AUTHENTICATION_REQUIRED, "A valid credential is required: "
+                                        + "send Authorization: Bearer <token>")))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((request, response, e) -> errors.write(request, response,
+                                ErrorCode.AUTHENTICATION_REQUIRED, "A valid credential is required: "
+                                        + "send Authorization: Bearer <token>"))
+                        .accessDeniedHandler((request, response, e) -> errors.write(request, response,
+                                ErrorCode.FORBIDDEN, "You are not allowed to do this")));
+        return http.build();
+    }
+
+    @Bean
+    TokenKeys tokenKeys(AuthProperties properties) {
+        return new TokenKeys(properties);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(TokenKeys tokenKeys) {
+        return tokenKeys.decoder();
+    }
+}
