@@ -1,0 +1,30 @@
+package com.dehive.calling.it;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+import java.util.UUID;
+
+/**
+ * The whole service in this JVM on the in-memory embedded store, reached over real HTTP. Every test class shares
+ * one context (and store), so each test makes up its own users.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class ServiceIT {
+
+    /** The HS256 secret of application-test.yml, for forging tokens the service must refuse or accept. */
+    protected static final String TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+    @LocalServerPort
+    private int port;
+
+    protected CallingApi api() {
+        return new CallingApi("http://127.0.0.1:" + port);
+    }
+
+    protected static String newUser(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
