@@ -30,6 +30,8 @@ public class EmbeddedStore implements AutoCloseable {
         this.h2 = h2;
         server.bind("127.0.0.1", 0);
         this.address = server.getLocalAddress();
+        // Operators can point mongosh at it while the service runs.
+        log.info("event=embedded_store_listening connection={}", connectionString());
     }
 
     public static EmbeddedStore inFile(Path dataDir) {
