@@ -17,6 +17,7 @@ public enum ErrorCode {
     INVALID_CALL_STATE(409, "The call's state does not allow this"),
     ALREADY_IN_CALL(409, "You are already in a call"),
     SELF_CALL(400, "You cannot call yourself"),
+    REPLAY_IN_PROGRESS(409, "A rebuild of this projection is already running"),
     RATE_LIMITED(429, "Too many requests"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     INTERNAL(500, "Internal error");

@@ -1,5 +1,6 @@
 package com.dehive.calling.service.store;
 
+import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -10,6 +11,7 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventSto
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.DocumentPerEventStorageStrategy;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,6 +37,7 @@ class AxonStoreConfig {
                 .storageStrategy(new DocumentPerEventStorageStrategy())
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(serializer)
+                .upcasterChain(new EventUpcasterChain(new CallStartedEventUpcaster()))
                 .build();
         // The unique (aggregate, sequence) index is what stops two nodes from appending the same event number.
         engine.ensureIndexes();

@@ -102,7 +102,7 @@ public class Call {
         }
         requireStatus(CallStatus.RINGING, "declined");
         Instant now = now();
-        apply(new CallDeclinedEvent(callId, caller, callee, now));
+        apply(new CallDeclinedEvent(callId, caller, callee, withVideo, now));
         lines.releaseAfterCommit(callId, caller, callee);
         return new DeclineCallResult(callId, CallStatus.DECLINED, EndReason.USER_DECLINED, now);
     }

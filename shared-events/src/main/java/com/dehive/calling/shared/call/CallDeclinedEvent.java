@@ -8,5 +8,6 @@ import java.time.Instant;
 
 /** The callee refused the ringing call ({@code user_declined}). */
 @Revision("1")
-public record CallDeclinedEvent(CallId callId, UserId caller, UserId callee, Instant declinedAt) implements CallEvent {
+public record CallDeclinedEvent(CallId callId, UserId caller, UserId callee, boolean withVideo, Instant declinedAt)
+        implements CallEvent {
 }

@@ -41,6 +41,10 @@ public class SecurityConfig {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/dev/tokens").access((auth, context) ->
                                 new AuthorizationDecision(mode == AuthMode.DEV))
+                        .requestMatchers("/api/audit/events").hasAnyRole("auditor", "analytics")
+                        .requestMatchers("/api/audit/**").hasRole("auditor")
+                        .requestMatchers("/api/analytics/**").hasRole("analytics")
+                        .requestMatchers("/api/admin/**").hasRole("admin")
                         .requestMatchers("/api/**").authenticated()
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(oauth -> oauth

@@ -1,5 +1,6 @@
 package com.dehive.calling.gateway.call;
 
+import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.web.ApiError;
 import com.dehive.calling.gateway.web.ApiResponse;
@@ -29,11 +30,13 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
@@ -90,10 +93,11 @@ public class CallController {
                     description = "ALREADY_IN_CALL: the caller is in a ringing or connected call",
                     content = @Content(schema = @Schema(implementation = ApiError.class)))})
     public CompletableFuture<ApiResponse<StartCallResult>> start(@AuthenticationPrincipal AuthenticatedUser user,
-                                                                 @Valid @RequestBody CallRequests.StartCall request) {
+                                                                 @Valid @RequestBody CallRequests.StartCall request,
+                                                                 HttpServletRequest http) {
         StartCallCommand command = new StartCallCommand(CallId.newId(), user.profile(),
                 UserId.of(request.targetUserId()), orTrue(request.withVideo()), orTrue(request.withAudio()));
-        return commands.<StartCallResult>send(command).thenApply(result -> {
+        return commands.<StartCallResult>send(command, audit(user, http)).thenApply(result -> {
             log.info("event=call_started call={} caller={} callee={} status={}", result.callId(), user.id(),
                     result.targetUserId(), result.status().wireName());
             return ApiResponse.ok(result.status() == CallStatus.RINGING
@@ -105,10 +109,11 @@ public class CallController {
     @Operation(summary = "Answer a ringing call (callee only)",
             description = "Errors: 403 NOT_A_PARTICIPANT, 404 CALL_NOT_FOUND, 409 INVALID_CALL_STATE.")
     public CompletableFuture<ApiResponse<AcceptCallResult>> accept(@AuthenticationPrincipal AuthenticatedUser user,
-                                                                   @Valid @RequestBody CallRequests.AcceptCall request) {
+                                                                   @Valid @RequestBody CallRequests.AcceptCall request,
+                                                                   HttpServletRequest http) {
         AcceptCallCommand command = new AcceptCallCommand(CallId.of(request.callId()), user.profile(),
                 orTrue(request.withVideo()), orTrue(request.withAudio()));
-        return commands.<AcceptCallResult>send(command)
+        return commands.<AcceptCallResult>send(command, audit(user, http))
                 .thenApply(result -> ApiResponse.ok("Call accepted successfully", result));
     }
 
@@ -116,8 +121,10 @@ public class CallController {
     @Operation(summary = "Refuse a ringing call (callee only)",
             description = "Errors: 403 NOT_A_PARTICIPANT, 404 CALL_NOT_FOUND, 409 INVALID_CALL_STATE.")
     public CompletableFuture<ApiResponse<DeclineCallResult>> decline(@AuthenticationPrincipal AuthenticatedUser user,
-                                                                     @Valid @RequestBody CallRequests.CallReference request) {
-        return commands.<DeclineCallResult>send(new DeclineCallCommand(CallId.of(request.callId()), user.id()))
+                                                                     @Valid @RequestBody CallRequests.CallReference request,
+                                                                     HttpServletRequest http) {
+        return commands.<DeclineCallResult>send(new DeclineCallCommand(CallId.of(request.callId()), user.id()),
+                        audit(user, http))
                 .thenApply(result -> ApiResponse.ok("Call declined successfully", result));
     }
 
@@ -127,8 +134,10 @@ public class CallController {
                     + "a call you already ended answers as the first time. "
                     + "Errors: 403 NOT_A_PARTICIPANT, 404 CALL_NOT_FOUND, 409 INVALID_CALL_STATE.")
     public CompletableFuture<ApiResponse<EndCallResult>> end(@AuthenticationPrincipal AuthenticatedUser user,
-                                                             @Valid @RequestBody CallRequests.CallReference request) {
-        return commands.<EndCallResult>send(new EndCallCommand(CallId.of(request.callId()), user.id()))
+                                                             @Valid @RequestBody CallRequests.CallReference request,
+                                                             HttpServletRequest http) {
+        return commands.<EndCallResult>send(new EndCallCommand(CallId.of(request.callId()), user.id()),
+                        audit(user, http))
                 .thenApply(result -> ApiResponse.ok("Call ended successfully", result));
     }
 
@@ -137,10 +146,11 @@ public class CallController {
             description = "media_type audio, video or screen_share; state enabled, disabled, muted or unmuted. "
                     + "Errors: 403 NOT_A_PARTICIPANT, 404 CALL_NOT_FOUND, 409 INVALID_CALL_STATE.")
     public CompletableFuture<ApiResponse<ToggleMediaResult>> toggleMedia(
-            @AuthenticationPrincipal AuthenticatedUser user, @Valid @RequestBody CallRequests.ToggleMedia request) {
+            @AuthenticationPrincipal AuthenticatedUser user, @Valid @RequestBody CallRequests.ToggleMedia request,
+            HttpServletRequest http) {
         ToggleMediaCommand command = new ToggleMediaCommand(CallId.of(request.callId()), user.id(),
                 request.mediaType(), request.state());
-        return commands.<ToggleMediaResult>send(command)
+        return commands.<ToggleMediaResult>send(command, audit(user, http))
                 .thenApply(result -> ApiResponse.ok("Media toggled successfully", result));
     }
 
@@ -173,6 +183,10 @@ public class CallController {
             @Pattern(regexp = CallRequests.ID_PATTERN, message = CallRequests.ID_MESSAGE) String callId) {
         return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(call -> ApiResponse.ok("Call retrieved successfully", visibleTo(user, call)));
+    }
+
+    private static MetaData audit(AuthenticatedUser user, HttpServletRequest http) {
+        return AuditTrail.of(user, AuditTrail.REST, http.getRemoteAddr());
     }
 
     private static CallView visibleTo(AuthenticatedUser user, Optional<CallView> call) {

@@ -1,0 +1,171 @@
+package com.dehive.calling.query.replay;
+
+import com.dehive.calling.query.analytics.CallAnalyticsProjection;
+import com.dehive.calling.query.conversation.ConversationMessageProjection;
+import com.dehive.calling.query.history.CallHistoryProjection;
+import com.dehive.calling.shared.CallingException;
+import com.dehive.calling.shared.ErrorCode;
+import com.dehive.calling.shared.replay.FindReplayProgressQuery;
+import com.dehive.calling.shared.replay.ReplayProgressView;
+import com.dehive.calling.shared.replay.ReplayProjectionCommand;
+import com.mongodb.client.MongoDatabase;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.queryhandling.QueryHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rebuilds a projection from the event store: its tracking processor is stopped, its tokens reset (its reset
+ * handler clears the read model) and started again; it then replays every event on its own thread while the
+ * service keeps answering. Socket notifications are not a projection and are never replayed; conversation messages
+ * are, and post nothing twice.
+ */
+@Component
+public class ProjectionReplayer {
+
+    static final List<String> REPLAYABLE = List.of(CallHistoryProjection.PROCESSING_GROUP,
+            CallAnalyticsProjection.PROCESSING_GROUP, ConversationMessageProjection.PROCESSING_GROUP);
+    private static final Logger log = LoggerFactory.getLogger(ProjectionReplayer.class);
+
+    private final EventProcessingConfiguration processors;
+    private final MongoDatabase database;
+    private final Map<String, Replay> replays = new ConcurrentHashMap<>();
+    private final Clock clock = Clock.systemUTC();
+
+    public ProjectionReplayer(@Lazy EventProcessingConfiguration processors, MongoDatabase database) {
+        this.processors = processors;
+        this.database = database;
+    }
+
+    @CommandHandler
+    public synchronized ReplayProgressView handle(ReplayProjectionCommand command) {
+        TrackingEventProcessor processor = processorOf(command.projection());
+        Replay current = replays.get(command.projection());
+        if (current != null && !isDone(current, processor)) {
+            throw new CallingException(ErrorCode.REPLAY_IN_PROGRESS,
+                    "A rebuild of " + command.projection() + " is already running");
+        }
+        long eventsInStore = database.getCollection("domainevents").countDocuments();
+        Replay replay = new Replay(clock.instant(), eventsInStore);
+        processor.shutDown();
+        processor.resetTokens();
+        replays.put(command.projection(), replay);
+        processor.start();
+        log.info("event=projection_replay_started projection={} events_in_store={}", command.projection(),
+                eventsInStore);
+        return progress(command.projection(), replay, processor);
+    }
+
+    @QueryHandler
+    public ReplayProgressView handle(FindReplayProgressQuery query) {
+        TrackingEventProcessor processor = processorOf(query.projection());
+        Replay replay = replays.get(query.projection());
+        if (replay == null) {
+            return new ReplayProgressView(query.projection(), "idle", 0, 0, 0, false, null, null);
+        }
+        return progress(query.projection(), replay, processor);
+    }
+
+    /** Counts the events a projection handles while it replays. */
+    void counted(String projection) {
+        Replay replay = replays.get(projection);
+        if (replay != null) {
+            replay.processed.incrementAndGet();
+        }
+    }
+
+    private ReplayProgressView progress(String projection, Replay replay, TrackingEventProcessor processor) {
+        boolean done = isDone(replay, processor);
+        Instant finishedAt = done ? replay.finishedAt(clock.instant()) : null;
+        Instant until = done ? finishedAt : clock.instant();
+        double seconds = Math.max(Duration.between(replay.startedAt, until).toMillis(), 1) / 1000.0;
+        long processed = replay.processed.get();
+        return new ReplayProgressView(projection, done ? "done" : "running", processed, replay.eventsInStore,
+                Math.round(processed / seconds * 10) / 10.0, done, replay.startedAt, finishedAt);
+    }
+
+    private static boolean isDone(Replay replay, TrackingEventProcessor processor) {
+        if (replay.finishedAt != null) {
+            return true;
+        }
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        // Before the processor has claimed its segments again there is no status yet: still starting. A segment
+        // stays "replaying" until an event beyond the reset point arrives, so having caught up with the store
+        // counts as done too.
+        return !status.isEmpty() && status.values().stream()
+                .allMatch(segment -> !segment.isReplaying() || segment.isCaughtUp());
+    }
+
+    private TrackingEventProcessor processorOf(String projection) {
+        if (!REPLAYABLE.contains(projection)) {
+            throw new CallingException(ErrorCode.NOT_FOUND,
+                    "No projection named " + projection + "; rebuildable: " + String.join(", ", REPLAYABLE));
+        }
+        return processors.eventProcessor(projection, TrackingEventProcessor.class).orElseThrow(() ->
+                new CallingException(ErrorCode.NOT_FOUND, "The projection " + projection + " is not running here"));
+    }
+
+    private static final class Replay {
+        private final Instant startedAt;
+        private final long eventsInStore;
+        private final AtomicLong processed = new AtomicLong();
+        private volatile Instant finishedAt;
+
+        Replay(Instant startedAt, long eventsInStore) {
+            this.startedAt = startedAt;
+            this.eventsInStore = eventsInStore;
+        }
+
+        Instant finishedAt(Instant now) {
+            if (finishedAt == null) {
+                finishedAt = now;
+            }
+            return finishedAt;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ReplayCountingConfig {
+
+        @Bean
+        ConfigurerModule replayCounting(@Lazy ProjectionReplayer replayer) {
+            return configurer -> REPLAYABLE.forEach(projection -> configurer.eventProcessing()
+                    .registerHandlerInterceptor(projection, config -> new ReplayCounter(projection, replayer)));
+        }
+    }
+
+    private record ReplayCounter(String projection, ProjectionReplayer replayer)
+            implements MessageHandlerInterceptor<EventMessage<?>> {
+
+        @Override
+        public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
+                throws Exception {
+            Object result = chain.proceed();
+            if (ReplayToken.isReplay(unitOfWork.getMessage())) {
+                replayer.counted(projection);
+            }
+            return result;
+        }
+    }
+}
