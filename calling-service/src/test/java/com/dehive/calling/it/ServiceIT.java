@@ -4,6 +4,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,6 +23,24 @@ public abstract class ServiceIT {
 
     protected CallingApi api() {
         return new CallingApi("http://127.0.0.1:" + port);
+    }
+
+    /** Starts a call that rings and answers its id. */
+    protected static String ringingCall(CallingApi api, String callerToken, String callee) {
+        CallingApi.Response started = api.post("/api/calls/start", callerToken, Map.of("target_user_id", callee));
+        if (started.status() != 200 || !"ringing".equals(started.data().get("status").asText())) {
+            throw new AssertionError("the call did not ring: " + started.body());
+        }
+        return started.data().get("call_id").asText();
+    }
+
+    /** Sends a call command and insists that it is acknowledged. */
+    protected static CallingApi.Response acknowledged(CallingApi api, String path, String token, Map<String, ?> body) {
+        CallingApi.Response response = api.post(path, token, body);
+        if (response.status() != 200) {
+            throw new AssertionError(path + " was refused: " + response.body());
+        }
+        return response;
     }
 
     protected static String newUser(String name) {
