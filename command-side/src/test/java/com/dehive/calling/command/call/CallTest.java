@@ -1,6 +1,7 @@
 package com.dehive.calling.command.call;
 
 import com.dehive.calling.command.line.CallLines;
+import com.dehive.calling.command.line.CallLiveness;
 import com.dehive.calling.command.line.EventStoreCallLiveness;
 import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.CallingException;
@@ -72,6 +73,8 @@ class CallTest {
     private MongoServer server;
     private MongoClient client;
     private EmbeddedEventStore otherCalls;
+    /** Whether the other calls holding lines are live; a test may swap it for one that fails. */
+    private CallLiveness otherCallsLiveness;
     private CallLines lines;
     private FixtureConfiguration<Call> fixture;
 
@@ -81,7 +84,9 @@ class CallTest {
         client = MongoClients.create(server.bindAndGetConnectionString());
         otherCalls = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
         Clock clock = Clock.systemUTC();
-        lines = new CallLines(client.getDatabase("calling"), new EventStoreCallLiveness(otherCalls, clock), clock);
+        otherCallsLiveness = new EventStoreCallLiveness(otherCalls, clock);
+        lines = new CallLines(client.getDatabase("calling"),
+                (call, claimedAt) -> otherCallsLiveness.isLive(call, claimedAt), clock);
 
         fixture = new AggregateTestFixture<>(Call.class);
         fixture.registerInjectableResource(lines);
@@ -167,6 +172,22 @@ class CallTest {
         assertThat(lines.holder(ALICE)).isNull();
         assertThat(lines.holder(BOB)).isEqualTo(OTHER_CALL);
         assertThat(lines.holder(DAVE)).isEqualTo(OTHER_CALL);
+    }
+
+    @Test
+    void a_start_that_fails_after_taking_the_callers_line_gives_it_back() {
+        anotherCallRings(DAVE, BOB);
+        otherCallsLiveness = (call, claimedAt) -> {
+            throw new IllegalStateException("event store unavailable");
+        };
+
+        fixture.givenCurrentTime(T0)
+                .when(start())
+                .expectException(IllegalStateException.class)
+                .expectNoEvents();
+
+        assertThat(lines.holder(ALICE)).isNull();
+        assertThat(lines.holder(BOB)).isEqualTo(OTHER_CALL);
     }
 
     // --- accept --------------------------------------------------------------------------------------------------
