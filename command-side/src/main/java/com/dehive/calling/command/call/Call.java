@@ -67,8 +67,9 @@ public class Call {
         if (!lines.claim(callerId, command.callId())) {
             throw new CallingException(ErrorCode.ALREADY_IN_CALL);
         }
-        boolean calleeFree = lines.claim(command.callee(), command.callId());
+        // Before claiming the callee: if that claim fails, the caller's line must come back too.
         lines.releaseOnRollback(command.callId(), callerId, command.callee());
+        boolean calleeFree = lines.claim(command.callee(), command.callId());
 
         Instant now = now();
         apply(new CallStartedEvent(command.callId(), command.caller(), command.callee(),
