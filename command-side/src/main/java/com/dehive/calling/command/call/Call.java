@@ -111,13 +111,19 @@ public class Call {
     @CommandHandler
     public EndCallResult handle(EndCallCommand command, CallLines lines) {
         requireParticipant(command.actor());
-        if (status == CallStatus.ENDED && command.actor().equals(endedBy)) {
+        if (!status.isLive() && command.actor().equals(endedBy)) {
             return ending; // hanging up twice is harmless and answers as the first time
         }
         if (!status.isLive()) {
             throw new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
         }
         Instant now = now();
+        if (status == CallStatus.RINGING && command.actor().equals(callee)) {
+            // A callee who hangs up on a ringing call refuses it: the caller hears a decline, not a cancel.
+            apply(new CallDeclinedEvent(callId, caller, callee, withVideo, now));
+            lines.releaseAfterCommit(callId, caller, callee);
+            return ending;
+        }
         EndReason reason = status == CallStatus.RINGING ? EndReason.CANCELLED : EndReason.USER_HANGUP;
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, now).toSeconds();
         apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
@@ -164,6 +170,8 @@ public class Call {
     @EventSourcingHandler
     void on(CallDeclinedEvent event) {
         status = CallStatus.DECLINED;
+        ending = new EndCallResult(callId, CallStatus.DECLINED, EndReason.USER_DECLINED, null, event.declinedAt());
+        endedBy = callee;
     }
 
     @EventSourcingHandler

@@ -271,7 +271,7 @@ class CallTest {
                 .andGivenCurrentTime(declinedAt)
                 .when(new DeclineCallCommand(CALL, BOB))
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new CallDeclinedEvent(CALL, ALICE, BOB, declinedAt))
+                .expectEvents(new CallDeclinedEvent(CALL, ALICE, BOB, true, declinedAt))
                 .expectResultMessagePayload(
                         new DeclineCallResult(CALL, CallStatus.DECLINED, EndReason.USER_DECLINED, declinedAt));
     }
@@ -363,16 +363,26 @@ class CallTest {
     }
 
     @Test
-    void a_callee_who_ends_a_ringing_call_instead_of_declining_cancels_it() {
+    void a_callee_who_ends_a_ringing_call_instead_of_declining_declines_it() {
         Instant endedAt = T0.plusSeconds(8);
 
         fixture.given(started())
                 .andGivenCurrentTime(endedAt)
                 .when(new EndCallCommand(CALL, BOB))
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new CallEndedEvent(CALL, ALICE, BOB, BOB, EndReason.CANCELLED, null, true, endedAt))
+                .expectEvents(new CallDeclinedEvent(CALL, ALICE, BOB, true, endedAt))
                 .expectResultMessagePayload(
-                        new EndCallResult(CALL, CallStatus.ENDED, EndReason.CANCELLED, null, endedAt));
+                        new EndCallResult(CALL, CallStatus.DECLINED, EndReason.USER_DECLINED, null, endedAt));
+    }
+
+    @Test
+    void a_callee_who_ends_a_call_they_declined_gets_the_same_answer_again() {
+        fixture.given(started(), declined())
+                .when(new EndCallCommand(CALL, BOB))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectResultMessagePayload(new EndCallResult(CALL, CallStatus.DECLINED, EndReason.USER_DECLINED,
+                        null, T0.plusSeconds(5)));
     }
 
     @Test
@@ -516,7 +526,7 @@ class CallTest {
     }
 
     private static CallDeclinedEvent declined() {
-        return new CallDeclinedEvent(CALL, ALICE, BOB, T0.plusSeconds(5));
+        return new CallDeclinedEvent(CALL, ALICE, BOB, true, T0.plusSeconds(5));
     }
 
     private static CallEndedEvent cancelledByAlice() {

@@ -137,7 +137,7 @@ class CallLinesTest {
 
     @Test
     void a_line_whose_call_was_declined_in_the_event_store_is_taken_over() {
-        recorded(started(OLD_CALL), new CallDeclinedEvent(OLD_CALL, ALICE, BOB, T0));
+        recorded(started(OLD_CALL), new CallDeclinedEvent(OLD_CALL, ALICE, BOB, true, T0));
         lines.claim(ALICE, OLD_CALL);
 
         assertThat(lines.claim(ALICE, NEW_CALL)).isTrue();

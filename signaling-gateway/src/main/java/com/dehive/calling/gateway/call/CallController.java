@@ -130,7 +130,8 @@ public class CallController {
 
     @PostMapping("/end")
     @Operation(summary = "Hang up (either participant)",
-            description = "end_reason is user_hangup for a connected call and cancelled for a ringing one. Ending "
+            description = "end_reason is user_hangup for a connected call, cancelled when the caller ends a ringing "
+                    + "one; a callee who ends a ringing call declines it (status declined). Ending "
                     + "a call you already ended answers as the first time. "
                     + "Errors: 403 NOT_A_PARTICIPANT, 404 CALL_NOT_FOUND, 409 INVALID_CALL_STATE.")
     public CompletableFuture<ApiResponse<EndCallResult>> end(@AuthenticationPrincipal AuthenticatedUser user,
