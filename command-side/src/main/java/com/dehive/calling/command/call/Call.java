@@ -24,7 +24,10 @@ import com.dehive.calling.shared.call.StartCallResult;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
 import com.dehive.calling.shared.call.ToggleMediaResult;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -41,6 +44,9 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  */
 @Aggregate
 public class Call {
+
+    /** Ends a call nobody answered; persistent, so it fires after a restart too. */
+    static final String RING_TIMEOUT = "ring-timeout";
 
     @AggregateIdentifier
     private CallId callId;
@@ -59,7 +65,7 @@ public class Call {
     }
 
     /** Started through {@link StartCallHandler}, which answers with {@link #startResult()}. */
-    Call(StartCallCommand command, CallLines lines) {
+    Call(StartCallCommand command, CallLines lines, DeadlineManager deadlines, Duration ringTimeout) {
         UserId callerId = command.caller().id();
         if (callerId.equals(command.callee())) {
             throw new CallingException(ErrorCode.SELF_CALL);
@@ -79,11 +85,13 @@ public class Call {
             apply(new CallEndedEvent(command.callId(), callerId, command.callee(), null, EndReason.USER_BUSY,
                     null, command.withVideo(), now));
             lines.releaseAfterCommit(command.callId(), callerId);
+        } else {
+            deadlines.schedule(ringTimeout, RING_TIMEOUT, new RingTimeout(command.callId()));
         }
     }
 
     @CommandHandler
-    public AcceptCallResult handle(AcceptCallCommand command) {
+    public AcceptCallResult handle(AcceptCallCommand command, DeadlineManager deadlines) {
         UserId actor = command.callee().id();
         requireParticipant(actor);
         if (!actor.equals(callee)) {
@@ -92,11 +100,12 @@ public class Call {
         requireStatus(CallStatus.RINGING, "accepted");
         Instant now = now();
         apply(new CallAcceptedEvent(callId, caller, command.callee(), command.withVideo(), command.withAudio(), now));
+        deadlines.cancelAllWithinScope(RING_TIMEOUT);
         return new AcceptCallResult(callId, CallStatus.CONNECTED, command.withVideo(), command.withAudio(), now);
     }
 
     @CommandHandler
-    public DeclineCallResult handle(DeclineCallCommand command, CallLines lines) {
+    public DeclineCallResult handle(DeclineCallCommand command, CallLines lines, DeadlineManager deadlines) {
         requireParticipant(command.actor());
         if (!command.actor().equals(callee)) {
             throw new CallingException(ErrorCode.NOT_A_PARTICIPANT, "Only the callee can decline a call");
@@ -105,11 +114,12 @@ public class Call {
         Instant now = now();
         apply(new CallDeclinedEvent(callId, caller, callee, withVideo, now));
         lines.releaseAfterCommit(callId, caller, callee);
+        deadlines.cancelAllWithinScope(RING_TIMEOUT);
         return new DeclineCallResult(callId, CallStatus.DECLINED, EndReason.USER_DECLINED, now);
     }
 
     @CommandHandler
-    public EndCallResult handle(EndCallCommand command, CallLines lines) {
+    public EndCallResult handle(EndCallCommand command, CallLines lines, DeadlineManager deadlines) {
         requireParticipant(command.actor());
         if (!status.isLive() && command.actor().equals(endedBy)) {
             return ending; // hanging up twice is harmless and answers as the first time
@@ -122,13 +132,30 @@ public class Call {
             // A callee who hangs up on a ringing call refuses it: the caller hears a decline, not a cancel.
             apply(new CallDeclinedEvent(callId, caller, callee, withVideo, now));
             lines.releaseAfterCommit(callId, caller, callee);
+            deadlines.cancelAllWithinScope(RING_TIMEOUT);
             return ending;
         }
         EndReason reason = status == CallStatus.RINGING ? EndReason.CANCELLED : EndReason.USER_HANGUP;
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, now).toSeconds();
         apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
         lines.releaseAfterCommit(callId, caller, callee);
+        deadlines.cancelAllWithinScope(RING_TIMEOUT);
         return ending;
+    }
+
+    /**
+     * Nobody answered in time. The call ends at the moment its ring timeout was due, also when the deadline fires
+     * late (after a restart). A deadline that fires after the call moved on (its cancellation raced it, or it was
+     * retried) changes nothing.
+     */
+    @DeadlineHandler(deadlineName = RING_TIMEOUT)
+    void on(RingTimeout timeout, @Timestamp Instant dueAt, CallLines lines) {
+        if (status != CallStatus.RINGING) {
+            return;
+        }
+        apply(new CallEndedEvent(callId, caller, callee, null, EndReason.TIMEOUT, null, withVideo,
+                dueAt.truncatedTo(ChronoUnit.MILLIS)));
+        lines.releaseAfterCommit(callId, caller, callee);
     }
 
     @CommandHandler

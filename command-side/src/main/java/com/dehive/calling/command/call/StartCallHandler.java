@@ -4,6 +4,7 @@ import com.dehive.calling.command.line.CallLines;
 import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.StartCallResult;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.stereotype.Component;
 
@@ -16,14 +17,17 @@ public class StartCallHandler {
 
     private final Repository<Call> calls;
     private final CallLines lines;
+    private final CallTimeouts timeouts;
 
-    public StartCallHandler(Repository<Call> calls, CallLines lines) {
+    public StartCallHandler(Repository<Call> calls, CallLines lines, CallTimeouts timeouts) {
         this.calls = calls;
         this.lines = lines;
+        this.timeouts = timeouts;
     }
 
     @CommandHandler
-    public StartCallResult handle(StartCallCommand command) throws Exception {
-        return calls.newInstance(() -> new Call(command, lines)).invoke(Call::startResult);
+    public StartCallResult handle(StartCallCommand command, DeadlineManager deadlines) throws Exception {
+        return calls.newInstance(() -> new Call(command, lines, deadlines, timeouts.ringTimeout()))
+                .invoke(Call::startResult);
     }
 }

@@ -60,6 +60,7 @@ import static org.hamcrest.Matchers.equalTo;
 class CallTest {
 
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
     private static final CallId CALL = CallId.of("call-1");
     private static final CallId OTHER_CALL = CallId.of("call-0");
     private static final UserId ALICE = UserId.of("alice");
@@ -90,7 +91,8 @@ class CallTest {
 
         fixture = new AggregateTestFixture<>(Call.class);
         fixture.registerInjectableResource(lines);
-        fixture.registerAnnotatedCommandHandler(new StartCallHandler(fixture.getRepository(), lines));
+        fixture.registerAnnotatedCommandHandler(new StartCallHandler(fixture.getRepository(), lines,
+                new CallTimeouts(RING_TIMEOUT, Duration.ofSeconds(15))));
     }
 
     @AfterEach
@@ -98,6 +100,75 @@ class CallTest {
         client.close();
         server.shutdownNow();
         otherCalls.shutDown();
+    }
+
+    // --- ring timeout --------------------------------------------------------------------------------------------
+
+    @Test
+    void a_ringing_call_schedules_its_ring_timeout() {
+        fixture.givenCurrentTime(T0)
+                .when(start())
+                .expectScheduledDeadline(RING_TIMEOUT, new RingTimeout(CALL));
+    }
+
+    @Test
+    void a_call_to_a_busy_callee_schedules_no_ring_timeout() {
+        anotherCallRings(DAVE, BOB);
+        fixture.givenCurrentTime(T0)
+                .when(start())
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void a_call_nobody_answers_ends_with_timeout_when_the_ring_timeout_elapses() {
+        fixture.givenCurrentTime(T0)
+                .andGivenCommands(start())
+                .whenTimeElapses(RING_TIMEOUT)
+                .expectTriggeredDeadlinesWithName("ring-timeout")
+                .expectEvents(new CallEndedEvent(CALL, ALICE, BOB, null, EndReason.TIMEOUT, null, true,
+                        T0.plus(RING_TIMEOUT)));
+    }
+
+    @Test
+    void a_call_that_times_out_frees_both_lines() {
+        fixture.givenCurrentTime(T0)
+                .andGivenCommands(start())
+                .whenTimeElapses(RING_TIMEOUT)
+                .expectEvents(new CallEndedEvent(CALL, ALICE, BOB, null, EndReason.TIMEOUT, null, true,
+                        T0.plus(RING_TIMEOUT)));
+        assertThat(lines.holder(ALICE)).isNull();
+        assertThat(lines.holder(BOB)).isNull();
+    }
+
+    @Test
+    void accepting_cancels_the_ring_timeout() {
+        fixture.givenCurrentTime(T0)
+                .andGivenCommands(start())
+                .when(new AcceptCallCommand(CALL, BOB_PROFILE, true, true))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void declining_cancels_the_ring_timeout() {
+        fixture.givenCurrentTime(T0)
+                .andGivenCommands(start())
+                .when(new DeclineCallCommand(CALL, BOB))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void cancelling_cancels_the_ring_timeout() {
+        fixture.givenCurrentTime(T0)
+                .andGivenCommands(start())
+                .when(new EndCallCommand(CALL, ALICE))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void a_ring_timeout_that_fires_after_the_call_was_answered_changes_nothing() {
+        fixture.given(started(), accepted())
+                .whenTimeElapses(RING_TIMEOUT)
+                .expectNoEvents();
     }
 
     // --- start ---------------------------------------------------------------------------------------------------
