@@ -1,5 +1,6 @@
 package com.dehive.calling.gateway.auth;
 
+import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import com.dehive.calling.gateway.web.ApiErrorWriter;
 import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.DispatcherType;
@@ -11,6 +12,8 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -25,7 +28,7 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties properties, JwtDecoder jwtDecoder,
-                                    ApiErrorWriter errors) throws Exception {
+                                    ApiErrorWriter errors, AuthFailureLimit authFailures) throws Exception {
         AuthMode mode = properties.effectiveMode();
         if (mode == AuthMode.DEV) {
             log.warn("event=dev_auth_enabled warning=\"DEV AUTH MODE: anyone can mint a token for any user at "
@@ -47,18 +50,25 @@ public class SecurityConfig {
                         .requestMatchers("/api/admin/**").hasRole("admin")
                         .requestMatchers("/api/**").authenticated()
                         .anyRequest().permitAll())
+                .addFilterBefore(authFailures.filter(), BearerTokenAuthenticationFilter.class)
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new JwtUsers(mode)))
-                        .authenticationEntryPoint((request, response, e) -> errors.write(request, response,
-                                ErrorCode.AUTHENTICATION_REQUIRED, "A valid credential is required: "
-                                        + "send Authorization: Bearer <token>")))
+                        .authenticationEntryPoint(authenticationRequired(errors, authFailures)))
                 .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint((request, response, e) -> errors.write(request, response,
-                                ErrorCode.AUTHENTICATION_REQUIRED, "A valid credential is required: "
-                                        + "send Authorization: Bearer <token>"))
+                        .authenticationEntryPoint(authenticationRequired(errors, authFailures))
                         .accessDeniedHandler((request, response, e) -> errors.write(request, response,
                                 ErrorCode.FORBIDDEN, "You are not allowed to do this")));
         return http.build();
+    }
+
+    /** Answers 401 and counts the failure against the client's address. */
+    private static AuthenticationEntryPoint authenticationRequired(ApiErrorWriter errors,
+                                                                   AuthFailureLimit authFailures) {
+        return (request, response, e) -> {
+            authFailures.failed(request.getRemoteAddr());
+            errors.write(request, response, ErrorCode.AUTHENTICATION_REQUIRED,
+                    "A valid credential is required: send Authorization: Bearer <token>");
+        };
     }
 
     @Bean

@@ -2,6 +2,7 @@ package com.dehive.calling.gateway.call;
 
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
+import com.dehive.calling.gateway.ratelimit.RateLimits;
 import com.dehive.calling.gateway.web.ApiError;
 import com.dehive.calling.gateway.web.ApiResponse;
 import com.dehive.calling.shared.CallId;
@@ -77,16 +78,22 @@ public class CallController {
 
     private final CommandGateway commands;
     private final QueryGateway queries;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit callStartLimit;
 
-    public CallController(CommandGateway commands, QueryGateway queries) {
+    public CallController(CommandGateway commands, QueryGateway queries, RateLimits rateLimits,
+                          RateLimits.Limit callStartLimit) {
         this.commands = commands;
         this.queries = queries;
+        this.rateLimits = rateLimits;
+        this.callStartLimit = callStartLimit;
     }
 
     @PostMapping("/start")
     @Operation(summary = "Ring another user",
             description = "Answers status ringing; or status ended with end_reason user_busy when the callee is "
-                    + "already in a call (the busy call is recorded). Errors: 400 SELF_CALL, 409 ALREADY_IN_CALL.")
+                    + "already in a call (the busy call is recorded). Errors: 400 SELF_CALL, 409 ALREADY_IN_CALL, "
+                    + "429 RATE_LIMITED (CALL_RATE_LIMIT starts per CALL_RATE_WINDOW; Retry-After says when).")
     @ApiResponses({
             @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "Call started"),
             @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "409",
@@ -95,6 +102,7 @@ public class CallController {
     public CompletableFuture<ApiResponse<StartCallResult>> start(@AuthenticationPrincipal AuthenticatedUser user,
                                                                  @Valid @RequestBody CallRequests.StartCall request,
                                                                  HttpServletRequest http) {
+        rateLimits.consume(callStartLimit, user.id().toString());
         StartCallCommand command = new StartCallCommand(CallId.newId(), user.profile(),
                 UserId.of(request.targetUserId()), orTrue(request.withVideo()), orTrue(request.withAudio()));
         return commands.<StartCallResult>send(command, audit(user, http)).thenApply(result -> {

@@ -21,9 +21,14 @@ public class ApiErrorWriter {
 
     public void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
             throws IOException {
+        write(request, response, code, code.defaultMessage(), detail);
+    }
+
+    public void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String message,
+                      String detail) throws IOException {
         response.setStatus(code.httpStatus());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         objectMapper.writeValue(response.getOutputStream(),
-                ApiError.of(code, code.defaultMessage(), detail, request.getRequestURI()));
+                ApiError.of(code, message, detail, request.getRequestURI()));
     }
 }

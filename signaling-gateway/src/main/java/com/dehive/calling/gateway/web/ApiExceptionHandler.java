@@ -1,5 +1,6 @@
 package com.dehive.calling.gateway.web;
 
+import com.dehive.calling.gateway.ratelimit.RateLimitedException;
 import com.dehive.calling.shared.CallingException;
 import com.dehive.calling.shared.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,7 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -40,7 +42,11 @@ public class ApiExceptionHandler {
         if (error.code() == ErrorCode.INTERNAL) {
             log.error("event=request_failed path={}", request.getRequestURI(), thrown);
         }
-        return ResponseEntity.status(error.statusCode()).body(error);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(error.statusCode());
+        if (unwrap(thrown) instanceof RateLimitedException limited) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds()));
+        }
+        return response.body(error);
     }
 
     private static ApiError toError(Throwable failure, String path) {

@@ -1,0 +1,94 @@
+package com.dehive.calling.it;
+
+import com.dehive.calling.gateway.ratelimit.RateLimitedException;
+import com.dehive.calling.gateway.ratelimit.RateLimits;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The limits in a real redis-server, shared by every node that points at it. */
+class RateLimitRedisIT extends ServiceIT {
+
+    private static final TestRedis REDIS = TestRedis.start();
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("calling.redis.url", REDIS::url);
+        registry.add("calling.rate-limit.call-starts", () -> "3");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        REDIS.close();
+    }
+
+    @Test
+    void call_starts_are_limited_through_redis() {
+        RateLimitChecks.callStartsAreLimitedPerCaller(api());
+        RedisClient client = RedisClient.create(REDIS.url());
+        try (var connection = client.connect()) {
+            assertThat(connection.sync().keys("call-starts:*")).isNotEmpty();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void two_nodes_sharing_redis_never_grant_more_than_the_limit_together() throws Exception {
+        RedisClient client = RedisClient.create(REDIS.url());
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try (StatefulRedisConnection<String, byte[]> node1 = connect(client);
+             StatefulRedisConnection<String, byte[]> node2 = connect(client)) {
+            RateLimits first = new RateLimits(Bucket4jLettuce.casBasedBuilder(node1).build());
+            RateLimits second = new RateLimits(Bucket4jLettuce.casBasedBuilder(node2).build());
+            RateLimits.Limit limit = new RateLimits.Limit("shared-test", "tries", 5, Duration.ofMinutes(5));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> tries = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                RateLimits node = i % 2 == 0 ? first : second;
+                Callable<Boolean> attempt = () -> {
+                    go.await();
+                    try {
+                        node.consume(limit, "same-user");
+                        return true;
+                    } catch (RateLimitedException e) {
+                        return false;
+                    }
+                };
+                tries.add(pool.submit(attempt));
+            }
+            go.countDown();
+            int granted = 0;
+            for (Future<Boolean> attempt : tries) {
+                granted += attempt.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(granted).isEqualTo(5);
+        } finally {
+            pool.shutdownNow();
+            client.shutdown();
+        }
+    }
+
+    private static StatefulRedisConnection<String, byte[]> connect(RedisClient client) {
+        return client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    }
+}
