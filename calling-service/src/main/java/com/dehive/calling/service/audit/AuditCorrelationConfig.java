@@ -26,7 +26,7 @@ class AuditCorrelationConfig {
     @Bean
     CorrelationDataProvider auditActorProvider() {
         return new SimpleCorrelationDataProvider(AuditMetaData.ACTOR_ID, AuditMetaData.AUTH_METHOD,
-                AuditMetaData.CHANNEL, AuditMetaData.CLIENT_ADDRESS);
+                AuditMetaData.CHANNEL, AuditMetaData.CLIENT_ADDRESS, AuditMetaData.SOCKET_ID);
     }
 
     @Bean

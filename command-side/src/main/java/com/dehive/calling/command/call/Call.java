@@ -79,7 +79,7 @@ public class Call {
 
         Instant now = now();
         apply(new CallStartedEvent(command.callId(), command.caller(), command.callee(),
-                command.withVideo(), command.withAudio(), now));
+                command.withVideo(), command.withAudio(), now, !calleeFree));
         if (!calleeFree) {
             // The callee is in another call: that is an outcome, recorded, not a refusal of the caller.
             apply(new CallEndedEvent(command.callId(), callerId, command.callee(), null, EndReason.USER_BUSY,

@@ -178,7 +178,7 @@ class CallTest {
         fixture.givenCurrentTime(T0)
                 .when(new StartCallCommand(CALL, ALICE_PROFILE, BOB, false, true))
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new CallStartedEvent(CALL, ALICE_PROFILE, BOB, false, true, T0))
+                .expectEvents(new CallStartedEvent(CALL, ALICE_PROFILE, BOB, false, true, T0, false))
                 .expectResultMessagePayload(
                         new StartCallResult(CALL, CallStatus.RINGING, BOB, false, true, T0, null, null));
     }
@@ -226,7 +226,7 @@ class CallTest {
                 .when(start())
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(
-                        new CallStartedEvent(CALL, ALICE_PROFILE, BOB, true, true, T0),
+                        new CallStartedEvent(CALL, ALICE_PROFILE, BOB, true, true, T0, true),
                         new CallEndedEvent(CALL, ALICE, BOB, null, EndReason.USER_BUSY, null, true, T0))
                 .expectResultMessagePayload(
                         new StartCallResult(CALL, CallStatus.ENDED, BOB, true, true, T0, EndReason.USER_BUSY, T0));
@@ -589,7 +589,7 @@ class CallTest {
     }
 
     private static CallStartedEvent started() {
-        return new CallStartedEvent(CALL, ALICE_PROFILE, BOB, true, true, T0);
+        return new CallStartedEvent(CALL, ALICE_PROFILE, BOB, true, true, T0, false);
     }
 
     private static CallAcceptedEvent accepted() {
@@ -607,7 +607,7 @@ class CallTest {
     /** Another call, recorded in the event store and holding both of its users' lines, is ringing. */
     private void anotherCallRings(UserId caller, UserId callee) {
         otherCalls.publish(new GenericDomainEventMessage<>("Call", OTHER_CALL.toString(), 0,
-                new CallStartedEvent(OTHER_CALL, UserProfile.idOnly(caller), callee, true, true, T0)));
+                new CallStartedEvent(OTHER_CALL, UserProfile.idOnly(caller), callee, true, true, T0, false)));
         assertThat(lines.claim(caller, OTHER_CALL)).isTrue();
         assertThat(lines.claim(callee, OTHER_CALL)).isTrue();
     }

@@ -229,7 +229,7 @@ class CallLinesTest {
     }
 
     private static CallStartedEvent started(CallId call) {
-        return new CallStartedEvent(call, UserProfile.idOnly(ALICE), BOB, true, true, T0);
+        return new CallStartedEvent(call, UserProfile.idOnly(ALICE), BOB, true, true, T0, false);
     }
 
     private static CallAcceptedEvent accepted(CallId call) {

@@ -13,6 +13,8 @@ public final class AuditMetaData {
     /** {@code rest} or {@code socket}. */
     public static final String CHANNEL = "channel";
     public static final String CLIENT_ADDRESS = "client_address";
+    /** The socket a command came through; lets the answer reach that socket (and only it, where that matters). */
+    public static final String SOCKET_ID = "socket_id";
     /** The service node that recorded the event. */
     public static final String NODE_ID = "node_id";
     /** Axon's correlation id: the id of the command that caused the event. */

@@ -16,6 +16,11 @@ public final class AuditTrail {
     private AuditTrail() {
     }
 
+    /** For a command that came through a socket: the socket's id travels to the events it causes. */
+    public static MetaData ofSocket(AuthenticatedUser user, String socketId, String clientAddress) {
+        return of(user, SOCKET, clientAddress).and(AuditMetaData.SOCKET_ID, socketId);
+    }
+
     public static MetaData of(AuthenticatedUser user, String channel, String clientAddress) {
         Map<String, Object> entries = new HashMap<>();
         entries.put(AuditMetaData.ACTOR_ID, user.id().toString());

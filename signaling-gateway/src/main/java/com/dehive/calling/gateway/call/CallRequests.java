@@ -8,36 +8,36 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-/** The REST request bodies of the call endpoints; their wire names are snake_case. */
-final class CallRequests {
+/** The request bodies of the call commands, over REST and Socket.IO alike; their wire names are snake_case. */
+public final class CallRequests {
 
-    static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
-    static final String ID_MESSAGE = "must be 1 to 64 characters of [A-Za-z0-9_-]";
+    public static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
+    public static final String ID_MESSAGE = "must be 1 to 64 characters of [A-Za-z0-9_-]";
 
     private CallRequests() {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record StartCall(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String targetUserId,
+    public record StartCall(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String targetUserId,
                      Boolean withVideo, Boolean withAudio) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record AcceptCall(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId,
+    public record AcceptCall(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId,
                       Boolean withVideo, Boolean withAudio) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CallReference(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId) {
+    public record CallReference(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ToggleMedia(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId,
+    public record ToggleMedia(@NotBlank @Pattern(regexp = ID_PATTERN, message = ID_MESSAGE) String callId,
                        @NotNull MediaType mediaType, @NotNull MediaState state) {
     }
 
     /** Absent means on, as in the original clients. */
-    static boolean orTrue(Boolean flag) {
+    public static boolean orTrue(Boolean flag) {
         return flag == null || flag;
     }
 }

@@ -39,6 +39,7 @@ public class CallStartedEventUpcaster extends SingleEventUpcaster {
         event.set("caller", caller);
         event.set("callee", event.remove("calleeId"));
         event.put("withAudio", true);
+        event.put("calleeBusy", false);
         return event;
     }
 }

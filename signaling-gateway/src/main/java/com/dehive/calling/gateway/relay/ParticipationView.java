@@ -1,0 +1,65 @@
+package com.dehive.calling.gateway.relay;
+
+import com.dehive.calling.shared.CallId;
+import com.dehive.calling.shared.UserId;
+import com.dehive.calling.shared.query.CallView;
+import com.dehive.calling.shared.query.FindCallQuery;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live calls this node relays for, in memory, kept current by the event notifier (no event-store read per
+ * message). A call it has not seen (started before this node came up) is looked up once in the calls read model
+ * and kept from then on.
+ */
+public class ParticipationView {
+
+    private final Map<String, Participation> live = new ConcurrentHashMap<>();
+    private final QueryGateway queries;
+
+    public ParticipationView(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    public void started(CallId callId, UserId caller, UserId callee) {
+        live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null));
+    }
+
+    public void accepted(CallId callId, String socketId) {
+        live.computeIfPresent(callId.toString(), (id, call) -> call.accepted(socketId));
+    }
+
+    public void ended(CallId callId) {
+        live.remove(callId.toString());
+    }
+
+    /** Whether the user is in a live call this node knows of. */
+    public Optional<Participation> liveCallOf(UserId user) {
+        return live.values().stream().filter(call -> call.hasParticipant(user)).findFirst();
+    }
+
+    /** The call if it is live; completes at once when it is known here. */
+    public CompletableFuture<Optional<Participation>> find(String callId) {
+        Participation known = live.get(callId);
+        if (known != null) {
+            return CompletableFuture.completedFuture(Optional.of(known));
+        }
+        return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
+                .thenApply(view -> view.filter(call -> call.status().equals("ringing")
+                                || call.status().equals("connected"))
+                        .map(call -> live.computeIfAbsent(callId, id -> new Participation(id,
+                                UserId.of(call.callerId()), UserId.of(call.calleeId()),
+                                call.status().equals("connected"), null))));
+    }
+
+    /** Whether the read model knows the call at all (to tell "no such call" from "call is over"). */
+    public CompletableFuture<Boolean> exists(String callId) {
+        return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
+                .thenApply(Optional::isPresent);
+    }
+}

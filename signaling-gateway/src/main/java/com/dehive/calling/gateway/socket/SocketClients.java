@@ -1,0 +1,77 @@
+package com.dehive.calling.gateway.socket;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIONamespace;
+import com.dehive.calling.gateway.auth.AuthenticatedUser;
+import com.dehive.calling.shared.UserId;
+
+import java.util.UUID;
+
+/**
+ * Where a socket event goes: to every socket of a user (the room {@code user:<id>}), or to one socket. What a
+ * socket knows about itself (who authenticated on it) is kept on the client.
+ */
+public class SocketClients {
+
+    private static final String USER = "user";
+
+    private volatile SocketIONamespace namespace;
+
+    void attach(SocketIONamespace namespace) {
+        this.namespace = namespace;
+    }
+
+    public static String room(UserId user) {
+        return "user:" + user;
+    }
+
+    public static AuthenticatedUser userOf(SocketIOClient client) {
+        return client.get(USER);
+    }
+
+    static void authenticate(SocketIOClient client, AuthenticatedUser user) {
+        client.set(USER, user);
+        client.joinRoom(room(user.id()));
+    }
+
+    /** Sends to every socket of the user on this node. */
+    public void toUser(UserId user, String event, Object payload) {
+        SocketIONamespace rtc = namespace;
+        if (rtc != null) {
+            rtc.getRoomOperations(room(user)).sendEvent(event, payload);
+        }
+    }
+
+    /** Sends to every socket of the user but one. */
+    public void toUserExcept(UserId user, String socketId, String event, Object payload) {
+        SocketIONamespace rtc = namespace;
+        if (rtc == null) {
+            return;
+        }
+        for (SocketIOClient client : rtc.getRoomOperations(room(user)).getClients()) {
+            if (!client.getSessionId().toString().equals(socketId)) {
+                client.sendEvent(event, payload);
+            }
+        }
+    }
+
+    /** Sends to one socket, if it is still connected here; answers whether it was. */
+    public boolean toSocket(String socketId, String event, Object payload) {
+        SocketIONamespace rtc = namespace;
+        if (rtc == null || socketId == null) {
+            return false;
+        }
+        SocketIOClient client = rtc.getClient(UUID.fromString(socketId));
+        if (client == null) {
+            return false;
+        }
+        client.sendEvent(event, payload);
+        return true;
+    }
+
+    /** How many sockets of the user are connected here. */
+    public int socketsOf(UserId user) {
+        SocketIONamespace rtc = namespace;
+        return rtc == null ? 0 : rtc.getRoomOperations(room(user)).getClients().size();
+    }
+}

@@ -1,0 +1,52 @@
+package com.dehive.calling.gateway.socket;
+
+import com.dehive.calling.gateway.auth.AuthProperties;
+import com.dehive.calling.gateway.auth.JwtUsers;
+import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
+import com.dehive.calling.gateway.ratelimit.RateLimits;
+import com.dehive.calling.gateway.relay.ParticipationView;
+import com.dehive.calling.gateway.relay.Relay;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.Validator;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+
+@Configuration(proxyBeanMethods = false)
+class SocketConfig {
+
+    @Bean
+    SocketClients socketClients() {
+        return new SocketClients();
+    }
+
+    @Bean
+    SocketPayloads socketPayloads(ObjectMapper json, Validator validator, SocketProperties properties) {
+        return new SocketPayloads(json, validator, properties.maxPayloadBytes());
+    }
+
+    @Bean
+    ParticipationView participationView(QueryGateway queries) {
+        return new ParticipationView(queries);
+    }
+
+    @Bean
+    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads) {
+        return new Relay(view, clients, payloads);
+    }
+
+    @Bean
+    SocketAuthenticator socketAuthenticator(JwtDecoder decoder, AuthProperties auth, AuthFailureLimit failures) {
+        return new SocketAuthenticator(decoder, new JwtUsers(auth.effectiveMode()), failures);
+    }
+
+    @Bean
+    SocketServer socketServer(SocketProperties properties, CommandGateway commands, SocketPayloads payloads,
+                              SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
+                              RateLimits.Limit callStartLimit, SocketClients clients) {
+        return new SocketServer(properties, new SocketListeners(commands, payloads, authenticator, relay,
+                rateLimits, callStartLimit, properties), clients);
+    }
+}

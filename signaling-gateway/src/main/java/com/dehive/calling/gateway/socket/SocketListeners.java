@@ -1,0 +1,256 @@
+package com.dehive.calling.gateway.socket;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIONamespace;
+import com.dehive.calling.gateway.auth.AuditTrail;
+import com.dehive.calling.gateway.auth.AuthenticatedUser;
+import com.dehive.calling.gateway.call.CallRequests;
+import com.dehive.calling.gateway.ratelimit.RateLimits;
+import com.dehive.calling.gateway.relay.Relay;
+import com.dehive.calling.gateway.web.Failure;
+import com.dehive.calling.shared.CallId;
+import com.dehive.calling.shared.CallingException;
+import com.dehive.calling.shared.ErrorCode;
+import com.dehive.calling.shared.UserId;
+import com.dehive.calling.shared.call.AcceptCallCommand;
+import com.dehive.calling.shared.call.DeclineCallCommand;
+import com.dehive.calling.shared.call.EndCallCommand;
+import com.dehive.calling.shared.call.StartCallCommand;
+import com.dehive.calling.shared.call.ToggleMediaCommand;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.bucket4j.Bucket;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static com.dehive.calling.gateway.call.CallRequests.orTrue;
+
+/**
+ * The {@code /rtc} events. Thin, like the REST controllers: parse, authorize, dispatch, answer. Listeners run on
+ * Netty's I/O threads and never block there: commands go out asynchronously and are answered on completion; the
+ * call's state changes reach the sockets through the event notifier, whichever edge caused them.
+ */
+class SocketListeners {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
+    private static final String FLOOD = "flood";
+    private static final String RELAY_TAIL = "relayTail";
+
+    /** A listener body; throwing (or a failed future) becomes an {@code error} event and a failed ack. */
+    private interface Handler {
+        CompletableFuture<?> handle(SocketIOClient client, AuthenticatedUser user, JsonNode payload);
+    }
+
+    private final CommandGateway commands;
+    private final SocketPayloads payloads;
+    private final SocketAuthenticator authenticator;
+    private final Relay relay;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit callStartLimit;
+    private final SocketProperties properties;
+
+    SocketListeners(CommandGateway commands, SocketPayloads payloads, SocketAuthenticator authenticator, Relay relay,
+                    RateLimits rateLimits, RateLimits.Limit callStartLimit, SocketProperties properties) {
+        this.commands = commands;
+        this.payloads = payloads;
+        this.authenticator = authenticator;
+        this.relay = relay;
+        this.rateLimits = rateLimits;
+        this.callStartLimit = callStartLimit;
+        this.properties = properties;
+    }
+
+    void register(SocketIONamespace rtc) {
+        rtc.addAuthTokenListener(this::handshake);
+        rtc.addConnectListener(client -> client.set(FLOOD, Bucket.builder()
+                .addLimit(limit -> limit.capacity(properties.floodBurst())
+                        .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
+                .build()));
+        rtc.addEventListener("ping", JsonNode.class, (client, payload, ack) -> {
+            if (withinFloodLimit(client, ack)) {
+                Map<String, Object> pong = Map.of("timestamp", Instant.now().toString(), "message", "pong");
+                client.sendEvent("pong", pong);
+                SocketReplies.ok(ack, pong);
+            }
+        });
+        rtc.addEventListener("identity", JsonNode.class, (client, payload, ack) -> {
+            if (withinFloodLimit(client, ack)) {
+                run(client, ack, () -> identity(client, payload));
+            }
+        });
+        on(rtc, "startCall", this::startCall);
+        on(rtc, "acceptCall", (client, user, payload) -> {
+            CallRequests.AcceptCall accept = payloads.read(payload, CallRequests.AcceptCall.class);
+            return send(client, user, new AcceptCallCommand(CallId.of(accept.callId()), user.profile(),
+                    orTrue(accept.withVideo()), orTrue(accept.withAudio())));
+        });
+        on(rtc, "declineCall", (client, user, payload) -> send(client, user, new DeclineCallCommand(
+                CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
+        on(rtc, "endCall", (client, user, payload) -> send(client, user, new EndCallCommand(
+                CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
+        on(rtc, "toggleMedia", (client, user, payload) -> {
+            CallRequests.ToggleMedia toggle = payloads.read(payload, CallRequests.ToggleMedia.class);
+            return send(client, user, new ToggleMediaCommand(CallId.of(toggle.callId()), user.id(),
+                    toggle.mediaType(), toggle.state()));
+        });
+        for (Relay.Signal signal : Relay.Signal.values()) {
+            on(rtc, signal.event(), (client, user, payload) -> relayInOrder(client, signal, user, payload));
+        }
+    }
+
+    /** {@code auth: {token}} at the handshake. No credential: the socket connects and must use {@code identity}. */
+    private com.corundumstudio.socketio.AuthTokenResult handshake(Object auth, SocketIOClient client) {
+        if (!(auth instanceof Map<?, ?> credentials) || credentials.get("token") == null) {
+            return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
+        }
+        try {
+            AuthenticatedUser user = authenticator.byToken(String.valueOf(credentials.get("token")),
+                    clientAddress(client));
+            SocketClients.authenticate(client, user);
+            log.info("event=socket_authenticated socket={} user={} via=handshake", client.getSessionId(), user.id());
+            return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
+        } catch (CallingException e) {
+            return new com.corundumstudio.socketio.AuthTokenResult(false,
+                    Map.of("message", e.getMessage(), "code", e.code().name()));
+        }
+    }
+
+    /**
+     * {@code identity}: a token (or {@code {token}}) authenticates the socket; a bare user id (or
+     * {@code {userDehiveId}}) is the original clients' way of saying who they are, accepted only for the user the
+     * handshake already proved.
+     */
+    private CompletableFuture<?> identity(SocketIOClient client, JsonNode payload) {
+        JsonNode claim = payload;
+        if (payload != null && payload.isTextual() && payload.textValue().trim().startsWith("{")) {
+            claim = payloads.tree(payload);
+        }
+        AuthenticatedUser user;
+        if (claim != null && claim.isObject() && claim.hasNonNull("token")) {
+            user = authenticator.byToken(claim.get("token").asText(), clientAddress(client));
+            SocketClients.authenticate(client, user);
+            log.info("event=socket_authenticated socket={} user={} via=identity", client.getSessionId(), user.id());
+        } else {
+            String claimed = claim == null ? null
+                    : claim.isTextual() ? claim.textValue()
+                    : claim.isObject() && claim.hasNonNull("userDehiveId") ? claim.get("userDehiveId").asText()
+                    : null;
+            if (claimed == null) {
+                throw new CallingException(ErrorCode.VALIDATION_FAILED,
+                        "identity takes a user id, {userDehiveId}, or {token}");
+            }
+            user = SocketClients.userOf(client);
+            if (user == null) {
+                throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
+                        "Authenticate with a token (handshake auth or identity {token}) first");
+            }
+            if (!user.id().toString().equals(claimed)) {
+                throw new CallingException(ErrorCode.IDENTITY_MISMATCH, "That is not the authenticated user");
+            }
+        }
+        Map<String, Object> confirmed = Map.of("userDehiveId", user.id().toString(), "status", "success",
+                "timestamp", Instant.now().toString());
+        client.sendEvent("identityConfirmed", confirmed);
+        return CompletableFuture.completedFuture(confirmed);
+    }
+
+    private CompletableFuture<?> startCall(SocketIOClient client, AuthenticatedUser user, JsonNode payload) {
+        CallRequests.StartCall start = payloads.read(payload, CallRequests.StartCall.class);
+        rateLimits.consume(callStartLimit, user.id().toString());
+        return send(client, user, new StartCallCommand(CallId.newId(), user.profile(),
+                UserId.of(start.targetUserId()), orTrue(start.withVideo()), orTrue(start.withAudio())));
+    }
+
+    private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, Object command) {
+        return commands.send(command, AuditTrail.ofSocket(user, client.getSessionId().toString(),
+                clientAddress(client)));
+    }
+
+    /** Relayed messages of one socket leave in the order they came, also when a call must first be looked up. */
+    private CompletableFuture<?> relayInOrder(SocketIOClient client, Relay.Signal signal, AuthenticatedUser user,
+                                              JsonNode payload) {
+        CompletableFuture<Void> previous = client.get(RELAY_TAIL);
+        CompletableFuture<Void> relayed = previous == null || previous.isDone()
+                ? relay.relay(signal, user.id(), payload)
+                : previous.handle((ignored, failure) -> null)
+                        .thenCompose(ignored -> relay.relay(signal, user.id(), payload));
+        client.set(RELAY_TAIL, relayed);
+        return relayed;
+    }
+
+    private void on(SocketIONamespace rtc, String event, Handler handler) {
+        rtc.addEventListener(event, JsonNode.class, (client, payload, ack) -> {
+            if (!withinFloodLimit(client, ack)) {
+                return;
+            }
+            AuthenticatedUser user = SocketClients.userOf(client);
+            if (user == null) {
+                SocketReplies.fail(client, ack, Failure.of(ErrorCode.AUTHENTICATION_REQUIRED,
+                        "Authenticate with a token (handshake auth or identity {token}) first"));
+                return;
+            }
+            run(client, ack, () -> handler.handle(client, user, payload));
+        });
+    }
+
+    private void run(SocketIOClient client, AckRequest ack, java.util.function.Supplier<CompletableFuture<?>> body) {
+        CompletableFuture<?> outcome;
+        try {
+            outcome = body.get();
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        outcome.whenComplete((result, failure) -> {
+            if (failure == null) {
+                SocketReplies.ok(ack, result);
+            } else {
+                SocketReplies.fail(client, ack, describe(failure));
+            }
+        });
+    }
+
+    private static Failure describe(Throwable failure) {
+        Throwable cause = Failure.unwrap(failure);
+        if (cause instanceof SocketPayloads.Rejected rejected) {
+            return rejected.failure();
+        }
+        Failure described = Failure.describe(cause);
+        if (described.code() == ErrorCode.INTERNAL) {
+            log.error("event=socket_event_failed", cause);
+        }
+        return described;
+    }
+
+    private boolean withinFloodLimit(SocketIOClient client, AckRequest ack) {
+        Bucket flood = client.get(FLOOD);
+        if (flood == null || flood.tryConsume(1)) {
+            return true;
+        }
+        SocketReplies.fail(client, ack, Failure.of(ErrorCode.RATE_LIMITED,
+                "Too many messages on this socket: slow down"));
+        return false;
+    }
+
+    /**
+     * The client's address; behind a proxy on this host or the private network (nginx), the first address of its
+     * X-Forwarded-For.
+     */
+    static String clientAddress(SocketIOClient client) {
+        InetSocketAddress remote = client.getHandshakeData().getAddress();
+        InetAddress address = remote == null ? null : remote.getAddress();
+        String forwarded = client.getHandshakeData().getHttpHeaders().get("X-Forwarded-For");
+        if (address != null && forwarded != null && !forwarded.isBlank()
+                && (address.isLoopbackAddress() || address.isSiteLocalAddress())) {
+            return forwarded.split(",")[0].trim();
+        }
+        return address == null ? "unknown" : address.getHostAddress();
+    }
+}

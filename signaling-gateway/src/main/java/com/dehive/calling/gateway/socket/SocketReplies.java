@@ -1,0 +1,44 @@
+package com.dehive.calling.gateway.socket;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.dehive.calling.gateway.web.Failure;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a socket hears back: an {@code error {message, code, details?, timestamp}} event for every failure (the
+ * original clients listen for events), and the acknowledgement {@code {ok, data}} / {@code {ok:false, error}} when
+ * the client asked for one.
+ */
+final class SocketReplies {
+
+    private SocketReplies() {
+    }
+
+    static void ok(AckRequest ack, Object data) {
+        if (ack != null && ack.isAckRequested()) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("ok", true);
+            answer.put("data", data);
+            ack.sendAckData(answer);
+        }
+    }
+
+    static void fail(SocketIOClient client, AckRequest ack, Failure failure) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", failure.message());
+        error.put("code", failure.code().name());
+        if (failure.detail() != null && !failure.detail().equals(failure.message())) {
+            error.put("details", failure.detail());
+        }
+        error.put("timestamp", Instant.now().toString());
+        client.sendEvent("error", error);
+        if (ack != null && ack.isAckRequested()) {
+            ack.sendAckData(Map.of("ok", false,
+                    "error", Map.of("code", failure.code().name(), "message", failure.message())));
+        }
+    }
+}

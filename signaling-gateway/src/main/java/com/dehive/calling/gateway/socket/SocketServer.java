@@ -1,0 +1,84 @@
+package com.dehive.calling.gateway.socket;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIONamespace;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * netty-socketio on its own port ({@code SOCKET_IO_PORT}), namespace {@code /rtc}, started and stopped with the
+ * Spring context. Websocket compression is off (it costs about ten times the throughput); acknowledgements are
+ * answered by the listeners themselves, once the command they dispatched has completed.
+ */
+class SocketServer implements SmartLifecycle {
+
+    static final String NAMESPACE = "/rtc";
+    private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+
+    private final SocketProperties properties;
+    private final SocketListeners listeners;
+    private final SocketClients clients;
+    private volatile SocketIOServer server;
+
+    SocketServer(SocketProperties properties, SocketListeners listeners, SocketClients clients) {
+        this.properties = properties;
+        this.listeners = listeners;
+        this.clients = clients;
+    }
+
+    @Override
+    public void start() {
+        Configuration configuration = new Configuration();
+        configuration.setHostname(properties.host());
+        configuration.setPort(properties.port());
+        configuration.setContext("/socket.io");
+        configuration.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        configuration.setWebsocketCompression(false);
+        configuration.setHttpCompression(false);
+        configuration.setAckMode(AckMode.MANUAL);
+        configuration.setMaxFramePayloadLength(properties.maxFrameBytes());
+        configuration.setMaxHttpContentLength(properties.maxFrameBytes());
+        configuration.setRandomSession(true);
+        SocketConfig socket = new SocketConfig();
+        socket.setReuseAddress(true);
+        socket.setTcpNoDelay(true);
+        configuration.setSocketConfig(socket);
+        configuration.setExceptionListener(new SocketExceptionListener());
+        configuration.setJsonSupport(new SocketJson());
+
+        SocketIOServer started = new SocketIOServer(configuration);
+        SocketIONamespace rtc = started.addNamespace(NAMESPACE);
+        listeners.register(rtc);
+        clients.attach(rtc);
+        started.start();
+        server = started;
+        log.info("event=socket_server_started host={} port={} namespace={}", properties.host(), properties.port(),
+                NAMESPACE);
+    }
+
+    @Override
+    public void stop() {
+        SocketIOServer running = server;
+        if (running != null) {
+            running.stop();
+            server = null;
+            log.info("event=socket_server_stopped");
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** After Axon's processors, so that commands can be handled when the first socket speaks. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200;
+    }
+}
