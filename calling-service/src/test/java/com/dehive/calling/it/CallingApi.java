@@ -35,6 +35,11 @@ public class CallingApi {
         }
     }
 
+    /** What a value looks like as JSON, to compare with what a socket received. */
+    public JsonNode json(Object value) {
+        return JSON.valueToTree(value);
+    }
+
     /** A dev-mode token for the user, minted by the service itself. */
     public String token(String userId, String... roles) {
         Response minted = post("/api/dev/tokens", null, Map.of("user_id", userId, "roles", roles));

@@ -1,8 +1,15 @@
 package com.dehive.calling.it;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +27,24 @@ public abstract class ServiceIT {
 
     @LocalServerPort
     private int port;
+
+    @Value("${calling.socket.port}")
+    protected int socketPort;
+
+    /** Each context gets a free port for its Socket.IO server. */
+    @DynamicPropertySource
+    static void socketPort(DynamicPropertyRegistry registry) {
+        int port = freePort(); // once per context: the supplier is asked again on every read
+        registry.add("calling.socket.port", () -> port);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     protected CallingApi api() {
         return new CallingApi("http://127.0.0.1:" + port);
