@@ -47,7 +47,11 @@ public abstract class ServiceIT {
     }
 
     protected CallingApi api() {
-        return new CallingApi("http://127.0.0.1:" + port);
+        return new CallingApi(baseUrl());
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** Starts a call that rings and answers its id. */

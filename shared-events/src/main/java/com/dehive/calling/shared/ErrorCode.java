@@ -20,7 +20,9 @@ public enum ErrorCode {
     REPLAY_IN_PROGRESS(409, "A rebuild of this projection is already running"),
     RATE_LIMITED(429, "Too many requests"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
-    INTERNAL(500, "Internal error");
+    INTERNAL(500, "Internal error"),
+    /** The service that validates sessions did not answer. */
+    AUTH_SERVICE_UNAVAILABLE(503, "The session service is unavailable; try again shortly");
 
     private final int httpStatus;
     private final String defaultMessage;

@@ -13,13 +13,26 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("calling.auth")
-public record AuthProperties(AuthMode mode, String jwtSecret, String jwksUri, @NotNull Duration devTokenTtl) {
+public record AuthProperties(AuthMode mode, String jwtSecret, String jwksUri, @NotNull Duration devTokenTtl,
+                             String decodeGatewayHost, Integer decodeGatewayPort,
+                             @NotNull Duration decodeGatewayTimeout, @NotNull Duration sessionCacheMax) {
 
     public AuthMode effectiveMode() {
         if (mode != null) {
             return mode;
         }
-        return hasJwtSecret() || StringUtils.hasText(jwksUri) ? AuthMode.JWT : AuthMode.DEV;
+        if (hasJwtSecret() || StringUtils.hasText(jwksUri)) {
+            return AuthMode.JWT;
+        }
+        return StringUtils.hasText(decodeGatewayHost) ? AuthMode.SESSION : AuthMode.DEV;
+    }
+
+    /** The Decode gateway that validates sessions (auth mode {@code session}). */
+    public String decodeGatewayUrl() {
+        if (!StringUtils.hasText(decodeGatewayHost)) {
+            throw new IllegalStateException("auth mode session needs DECODE_API_GATEWAY_HOST");
+        }
+        return "http://" + decodeGatewayHost + (decodeGatewayPort == null ? "" : ":" + decodeGatewayPort);
     }
 
     public boolean hasJwtSecret() {
@@ -29,6 +42,7 @@ public record AuthProperties(AuthMode mode, String jwtSecret, String jwksUri, @N
     @Override
     public String toString() {
         return "AuthProperties[mode=" + effectiveMode() + ", jwtSecret=" + (hasJwtSecret() ? "***" : "unset")
-                + ", jwksUri=" + jwksUri + ", devTokenTtl=" + devTokenTtl + "]";
+                + ", jwksUri=" + jwksUri + ", devTokenTtl=" + devTokenTtl + ", decodeGatewayHost=" + decodeGatewayHost
+                + ", decodeGatewayPort=" + decodeGatewayPort + "]";
     }
 }

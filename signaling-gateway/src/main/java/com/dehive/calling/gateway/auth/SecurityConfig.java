@@ -1,6 +1,9 @@
 package com.dehive.calling.gateway.auth;
 
+import com.dehive.calling.gateway.auth.session.DecodeSessions;
+import com.dehive.calling.gateway.auth.session.SessionAuthenticationFilter;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
+import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.web.ApiErrorWriter;
 import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.DispatcherType;
@@ -12,7 +15,8 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -28,7 +32,8 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties properties, JwtDecoder jwtDecoder,
-                                    ApiErrorWriter errors, AuthFailureLimit authFailures) throws Exception {
+                                    ApiErrorWriter errors, AuthFailureLimit authFailures,
+                                    ObjectProvider<DecodeSessions> sessions) throws Exception {
         AuthMode mode = properties.effectiveMode();
         if (mode == AuthMode.DEV) {
             log.warn("event=dev_auth_enabled warning=\"DEV AUTH MODE: anyone can mint a token for any user at "
@@ -50,14 +55,20 @@ public class SecurityConfig {
                         .requestMatchers("/api/admin/**").hasRole("admin")
                         .requestMatchers("/api/**").authenticated()
                         .anyRequest().permitAll())
-                .addFilterBefore(authFailures.filter(), BearerTokenAuthenticationFilter.class)
-                .oauth2ResourceServer(oauth -> oauth
-                        .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new JwtUsers(mode)))
-                        .authenticationEntryPoint(authenticationRequired(errors, authFailures)))
+                // before any credential is read, so an address that failed too often is turned away unheard
+                .addFilterBefore(authFailures.filter(), UsernamePasswordAuthenticationFilter.class)
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(authenticationRequired(errors, authFailures))
                         .accessDeniedHandler((request, response, e) -> errors.write(request, response,
                                 ErrorCode.FORBIDDEN, "You are not allowed to do this")));
+        if (mode == AuthMode.SESSION) {
+            http.addFilterBefore(new SessionAuthenticationFilter(sessions.getObject(), errors, authFailures),
+                    AnonymousAuthenticationFilter.class);
+        } else {
+            http.oauth2ResourceServer(oauth -> oauth
+                    .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new JwtUsers(mode)))
+                    .authenticationEntryPoint(authenticationRequired(errors, authFailures)));
+        }
         return http.build();
     }
 
@@ -67,7 +78,8 @@ public class SecurityConfig {
         return (request, response, e) -> {
             authFailures.failed(request.getRemoteAddr());
             errors.write(request, response, ErrorCode.AUTHENTICATION_REQUIRED,
-                    "A valid credential is required: send Authorization: Bearer <token>");
+                    "A valid credential is required: send Authorization: Bearer <token> (or x-session-id in "
+                            + "auth mode session)");
         };
     }
 

@@ -46,8 +46,10 @@ public class TokenKeys {
             new SecureRandom().nextBytes(random);
             hmacKey = new SecretKeySpec(random, "HmacSHA256");
             jwksUri = null;
-            log.warn("event=dev_token_secret_generated note=\"tokens minted now stop working when the service "
-                    + "restarts; set CALLING_JWT_SECRET to keep them\"");
+            if (properties.effectiveMode() == AuthMode.DEV) {
+                log.warn("event=dev_token_secret_generated note=\"tokens minted now stop working when the service "
+                        + "restarts; set CALLING_JWT_SECRET to keep them\"");
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package com.dehive.calling.gateway.socket;
 
 import com.dehive.calling.gateway.auth.AuthProperties;
 import com.dehive.calling.gateway.auth.JwtUsers;
+import com.dehive.calling.gateway.auth.session.DecodeSessions;
+import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
 import com.dehive.calling.gateway.relay.ParticipationView;
@@ -38,8 +40,10 @@ class SocketConfig {
     }
 
     @Bean
-    SocketAuthenticator socketAuthenticator(JwtDecoder decoder, AuthProperties auth, AuthFailureLimit failures) {
-        return new SocketAuthenticator(decoder, new JwtUsers(auth.effectiveMode()), failures);
+    SocketAuthenticator socketAuthenticator(JwtDecoder decoder, AuthProperties auth, AuthFailureLimit failures,
+                                            ObjectProvider<DecodeSessions> sessions) {
+        return new SocketAuthenticator(decoder, new JwtUsers(auth.effectiveMode()), failures,
+                sessions.getIfAvailable());
     }
 
     @Bean

@@ -43,6 +43,8 @@ class SocketListeners {
     private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
     private static final String FLOOD = "flood";
     private static final String RELAY_TAIL = "relayTail";
+    /** A session being validated for this socket; its events wait for the outcome. */
+    private static final String PENDING_AUTH = "pendingAuth";
 
     /** A listener body; throwing (or a failed future) becomes an {@code error} event and a failed ack. */
     private interface Handler {
@@ -83,7 +85,7 @@ class SocketListeners {
         });
         rtc.addEventListener("identity", JsonNode.class, (client, payload, ack) -> {
             if (withinFloodLimit(client, ack)) {
-                run(client, ack, () -> identity(client, payload));
+                run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> identity(client, payload)));
             }
         });
         on(rtc, "startCall", this::startCall);
@@ -106,8 +108,34 @@ class SocketListeners {
         }
     }
 
-    /** {@code auth: {token}} at the handshake. No credential: the socket connects and must use {@code identity}. */
+    /**
+     * {@code auth: {token}} or {@code {session_id}} at the handshake. No credential: the socket connects and must
+     * use {@code identity}. A session is validated without holding the handshake; the socket's events wait for it,
+     * and a refused session closes the socket after an {@code error}.
+     */
     private com.corundumstudio.socketio.AuthTokenResult handshake(Object auth, SocketIOClient client) {
+        if (auth instanceof Map<?, ?> credentials && credentials.get("session_id") != null) {
+            CompletableFuture<AuthenticatedUser> pending;
+            try {
+                pending = authenticator.bySession(String.valueOf(credentials.get("session_id")),
+                        credentials.get("fingerprint_hashed") == null ? null
+                                : String.valueOf(credentials.get("fingerprint_hashed")), clientAddress(client));
+            } catch (CallingException e) {
+                return new com.corundumstudio.socketio.AuthTokenResult(false,
+                        Map.of("message", e.getMessage(), "code", e.code().name()));
+            }
+            client.set(PENDING_AUTH, pending.whenComplete((user, failure) -> {
+                if (failure == null) {
+                    SocketClients.authenticate(client, user);
+                    log.info("event=socket_authenticated socket={} user={} via=handshake_session",
+                            client.getSessionId(), user.id());
+                } else {
+                    SocketReplies.fail(client, null, describe(failure));
+                    client.disconnect();
+                }
+            }));
+            return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
+        }
         if (!(auth instanceof Map<?, ?> credentials) || credentials.get("token") == null) {
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         }
@@ -134,6 +162,16 @@ class SocketListeners {
             claim = payloads.tree(payload);
         }
         AuthenticatedUser user;
+        if (claim != null && claim.isObject() && claim.hasNonNull("session_id")) {
+            return authenticator.bySession(claim.get("session_id").asText(),
+                    claim.hasNonNull("fingerprint_hashed") ? claim.get("fingerprint_hashed").asText() : null,
+                    clientAddress(client)).thenApply(sessionUser -> {
+                        SocketClients.authenticate(client, sessionUser);
+                        log.info("event=socket_authenticated socket={} user={} via=identity_session",
+                                client.getSessionId(), sessionUser.id());
+                        return confirm(client, sessionUser);
+                    });
+        }
         if (claim != null && claim.isObject() && claim.hasNonNull("token")) {
             user = authenticator.byToken(claim.get("token").asText(), clientAddress(client));
             SocketClients.authenticate(client, user);
@@ -156,10 +194,14 @@ class SocketListeners {
                 throw new CallingException(ErrorCode.IDENTITY_MISMATCH, "That is not the authenticated user");
             }
         }
+        return CompletableFuture.completedFuture(confirm(client, user));
+    }
+
+    private static Map<String, Object> confirm(SocketIOClient client, AuthenticatedUser user) {
         Map<String, Object> confirmed = Map.of("userDehiveId", user.id().toString(), "status", "success",
                 "timestamp", Instant.now().toString());
         client.sendEvent("identityConfirmed", confirmed);
-        return CompletableFuture.completedFuture(confirmed);
+        return confirmed;
     }
 
     private CompletableFuture<?> startCall(SocketIOClient client, AuthenticatedUser user, JsonNode payload) {
@@ -191,14 +233,22 @@ class SocketListeners {
             if (!withinFloodLimit(client, ack)) {
                 return;
             }
-            AuthenticatedUser user = SocketClients.userOf(client);
-            if (user == null) {
-                SocketReplies.fail(client, ack, Failure.of(ErrorCode.AUTHENTICATION_REQUIRED,
-                        "Authenticate with a token (handshake auth or identity {token}) first"));
-                return;
-            }
-            run(client, ack, () -> handler.handle(client, user, payload));
+            run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> {
+                AuthenticatedUser user = SocketClients.userOf(client);
+                if (user == null) {
+                    throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
+                            "Authenticate first (handshake auth, or identity with a token or session_id)");
+                }
+                return handler.handle(client, user, payload);
+            }));
         });
+    }
+
+    /** Completes once a session given at the handshake has been validated (or at once when there is none). */
+    private static CompletableFuture<?> afterPendingAuth(SocketIOClient client) {
+        CompletableFuture<AuthenticatedUser> pending = client.get(PENDING_AUTH);
+        return pending == null || pending.isDone() ? CompletableFuture.completedFuture(null)
+                : pending.handle((user, failure) -> null);
     }
 
     private void run(SocketIOClient client, AckRequest ack, java.util.function.Supplier<CompletableFuture<?>> body) {
