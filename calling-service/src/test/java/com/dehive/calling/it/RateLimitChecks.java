@@ -1,5 +1,7 @@
 package com.dehive.calling.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +12,7 @@ final class RateLimitChecks {
     private RateLimitChecks() {
     }
 
-    static void callStartsAreLimitedPerCaller(CallingApi api) {
+    static void callStartsAreLimitedPerCaller(CallingApi api, int socketPort) {
         String caller = api.token(ServiceIT.newUser("caller"));
         for (int i = 0; i < 3; i++) {
             String callId = ServiceIT.ringingCall(api, caller, ServiceIT.newUser("callee"));
@@ -23,6 +25,14 @@ final class RateLimitChecks {
         long retryAfter = Long.parseLong(refused.raw().headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 300L);
         assertThat(refused.body().get("message").asText()).contains("try again in " + retryAfter + " s");
+
+        // the same caller is refused on a socket too: one budget per caller, whatever the edge
+        try (JsSockets sockets = new JsSockets(socketPort)) {
+            JsSockets.Socket socket = sockets.connect(caller);
+            JsonNode ack = socket.call("startCall", Map.of("target_user_id", ServiceIT.newUser("callee")));
+            assertThat(ack.get("error").get("code").asText()).isEqualTo("RATE_LIMITED");
+            assertThat(socket.await("error").get("message").asText()).contains("try again in");
+        }
 
         // someone else is not affected
         String other = api.token(ServiceIT.newUser("other"));

@@ -19,7 +19,7 @@ class RateLimitIT extends ServiceIT {
     @Test
     @Order(1)
     void a_caller_may_start_three_calls_per_five_minutes() {
-        RateLimitChecks.callStartsAreLimitedPerCaller(api());
+        RateLimitChecks.callStartsAreLimitedPerCaller(api(), socketPort);
     }
 
     @Test

@@ -43,7 +43,7 @@ class RateLimitRedisIT extends ServiceIT {
 
     @Test
     void call_starts_are_limited_through_redis() {
-        RateLimitChecks.callStartsAreLimitedPerCaller(api());
+        RateLimitChecks.callStartsAreLimitedPerCaller(api(), socketPort);
         RedisClient client = RedisClient.create(REDIS.url());
         try (var connection = client.connect()) {
             assertThat(connection.sync().keys("call-starts:*")).isNotEmpty();

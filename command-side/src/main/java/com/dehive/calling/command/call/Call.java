@@ -19,6 +19,10 @@ import com.dehive.calling.shared.call.EndCallCommand;
 import com.dehive.calling.shared.call.EndCallResult;
 import com.dehive.calling.shared.call.EndReason;
 import com.dehive.calling.shared.call.MediaToggledEvent;
+import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
+import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
+import com.dehive.calling.shared.call.ReportParticipantBackCommand;
+import com.dehive.calling.shared.call.ReportParticipantGoneCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.StartCallResult;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
@@ -34,6 +38,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.temporal.ChronoUnit;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -47,6 +53,8 @@ public class Call {
 
     /** Ends a call nobody answered; persistent, so it fires after a restart too. */
     static final String RING_TIMEOUT = "ring-timeout";
+    /** Ends a call whose participant vanished and did not come back in time. */
+    static final String RECONNECT_GRACE = "reconnect-grace";
 
     @AggregateIdentifier
     private CallId callId;
@@ -59,6 +67,8 @@ public class Call {
     private Instant acceptedAt;
     private UserId endedBy;
     private EndCallResult ending;
+    /** Participants who vanished and are not back yet, with when they left. */
+    private final Map<UserId, Instant> away = new HashMap<>();
 
     protected Call() {
         // for Axon
@@ -140,6 +150,7 @@ public class Call {
         apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
         lines.releaseAfterCommit(callId, caller, callee);
         deadlines.cancelAllWithinScope(RING_TIMEOUT);
+        deadlines.cancelAllWithinScope(RECONNECT_GRACE);
         return ending;
     }
 
@@ -177,6 +188,53 @@ public class Call {
                 ending == null ? null : ending.endReason(), ending == null ? null : ending.endedAt());
     }
 
+    @CommandHandler
+    public void handle(ReportParticipantGoneCommand command, DeadlineManager deadlines, CallTimeouts timeouts) {
+        requireParticipant(command.participant());
+        if (!status.isLive() || away.containsKey(command.participant())) {
+            return; // nothing to hold open, or already counting down
+        }
+        Instant now = now();
+        Instant graceEndsAt = now.plus(timeouts.reconnectGrace());
+        apply(new ParticipantDisconnectedEvent(callId, command.participant(), otherThan(command.participant()), now,
+                graceEndsAt));
+        deadlines.schedule(graceEndsAt, RECONNECT_GRACE, new ReconnectGrace(callId, command.participant(), now));
+    }
+
+    @CommandHandler
+    public void handle(ReportParticipantBackCommand command) {
+        requireParticipant(command.participant());
+        if (!status.isLive() || !away.containsKey(command.participant())) {
+            return;
+        }
+        apply(new ParticipantReconnectedEvent(callId, command.participant(), otherThan(command.participant()),
+                now()));
+    }
+
+    /** The participant did not come back in time: the call ends for both with {@code connection_error}. */
+    @DeadlineHandler(deadlineName = RECONNECT_GRACE)
+    void on(ReconnectGrace grace, @Timestamp Instant dueAt, CallLines lines, DeadlineManager deadlines) {
+        if (!status.isLive() || !grace.awaySince().equals(away.get(grace.participant()))) {
+            return;
+        }
+        Instant endedAt = dueAt.truncatedTo(ChronoUnit.MILLIS);
+        Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, endedAt).toSeconds();
+        apply(new CallEndedEvent(callId, caller, callee, null, EndReason.CONNECTION_ERROR, duration, withVideo,
+                endedAt));
+        lines.releaseAfterCommit(callId, caller, callee);
+        deadlines.cancelAllWithinScope(RING_TIMEOUT);
+    }
+
+    @EventSourcingHandler
+    void on(ParticipantDisconnectedEvent event) {
+        away.put(event.participant(), event.disconnectedAt());
+    }
+
+    @EventSourcingHandler
+    void on(ParticipantReconnectedEvent event) {
+        away.remove(event.participant());
+    }
+
     @EventSourcingHandler
     void on(CallStartedEvent event) {
         callId = event.callId();
@@ -206,6 +264,10 @@ public class Call {
         status = CallStatus.ENDED;
         ending = new EndCallResult(callId, CallStatus.ENDED, event.reason(), event.durationSeconds(), event.endedAt());
         endedBy = event.endedBy();
+    }
+
+    private UserId otherThan(UserId participant) {
+        return participant.equals(caller) ? callee : caller;
     }
 
     private void requireParticipant(UserId actor) {

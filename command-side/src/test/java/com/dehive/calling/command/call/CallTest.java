@@ -24,6 +24,10 @@ import com.dehive.calling.shared.call.EndReason;
 import com.dehive.calling.shared.call.MediaState;
 import com.dehive.calling.shared.call.MediaToggledEvent;
 import com.dehive.calling.shared.call.MediaType;
+import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
+import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
+import com.dehive.calling.shared.call.ReportParticipantBackCommand;
+import com.dehive.calling.shared.call.ReportParticipantGoneCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.StartCallResult;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
@@ -61,6 +65,7 @@ class CallTest {
 
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     private static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RECONNECT_GRACE = Duration.ofSeconds(15);
     private static final CallId CALL = CallId.of("call-1");
     private static final CallId OTHER_CALL = CallId.of("call-0");
     private static final UserId ALICE = UserId.of("alice");
@@ -91,8 +96,9 @@ class CallTest {
 
         fixture = new AggregateTestFixture<>(Call.class);
         fixture.registerInjectableResource(lines);
-        fixture.registerAnnotatedCommandHandler(new StartCallHandler(fixture.getRepository(), lines,
-                new CallTimeouts(RING_TIMEOUT, Duration.ofSeconds(15))));
+        CallTimeouts timeouts = new CallTimeouts(RING_TIMEOUT, RECONNECT_GRACE);
+        fixture.registerInjectableResource(timeouts);
+        fixture.registerAnnotatedCommandHandler(new StartCallHandler(fixture.getRepository(), lines, timeouts));
     }
 
     @AfterEach
@@ -169,6 +175,69 @@ class CallTest {
         fixture.given(started(), accepted())
                 .whenTimeElapses(RING_TIMEOUT)
                 .expectNoEvents();
+    }
+
+    // --- vanished participants -----------------------------------------------------------------------------------
+
+    @Test
+    void a_participant_who_vanishes_gets_the_reconnect_grace_period() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .when(new ReportParticipantGoneCommand(CALL, BOB))
+                .expectEvents(new ParticipantDisconnectedEvent(CALL, BOB, ALICE, goneAt, goneAt.plus(RECONNECT_GRACE)))
+                .expectScheduledDeadline(RECONNECT_GRACE, new ReconnectGrace(CALL, BOB, goneAt));
+    }
+
+    @Test
+    void a_participant_who_does_not_come_back_in_time_ends_the_call_with_connection_error() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .andGivenCommands(new ReportParticipantGoneCommand(CALL, BOB))
+                .whenTimeElapses(RECONNECT_GRACE)
+                .expectEvents(new CallEndedEvent(CALL, ALICE, BOB, null, EndReason.CONNECTION_ERROR, 73L, true,
+                        goneAt.plus(RECONNECT_GRACE)));
+    }
+
+    @Test
+    void a_participant_back_within_the_grace_period_keeps_the_call() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .andGivenCommands(new ReportParticipantGoneCommand(CALL, BOB))
+                .when(new ReportParticipantBackCommand(CALL, BOB))
+                .expectEvents(new ParticipantReconnectedEvent(CALL, BOB, ALICE, goneAt));
+    }
+
+    @Test
+    void the_grace_of_an_absence_that_ended_changes_nothing() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .andGivenCommands(new ReportParticipantGoneCommand(CALL, BOB),
+                        new ReportParticipantBackCommand(CALL, BOB))
+                .whenTimeElapses(RECONNECT_GRACE)
+                .expectNoEvents();
+    }
+
+    @Test
+    void reporting_a_present_participant_back_or_a_gone_one_gone_again_changes_nothing() {
+        fixture.given(started(), accepted())
+                .when(new ReportParticipantBackCommand(CALL, ALICE))
+                .expectNoEvents();
+        fixture.given(started(), accepted(), new ParticipantDisconnectedEvent(CALL, BOB, ALICE, T0, T0.plus(RECONNECT_GRACE)))
+                .when(new ReportParticipantGoneCommand(CALL, BOB))
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_participant_of_an_ended_call_is_not_held_open() {
+        fixture.given(started(), accepted(), new CallEndedEvent(CALL, ALICE, BOB, ALICE, EndReason.USER_HANGUP, 5L,
+                        true, T0.plusSeconds(10)))
+                .when(new ReportParticipantGoneCommand(CALL, BOB))
+                .expectNoEvents()
+                .expectNoScheduledDeadlines();
     }
 
     // --- start ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package com.dehive.calling.gateway.notify;
 
+import com.dehive.calling.gateway.relay.MissedSignals;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.shared.UserId;
@@ -10,6 +11,8 @@ import com.dehive.calling.shared.call.CallDeclinedEvent;
 import com.dehive.calling.shared.call.CallEndedEvent;
 import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.call.MediaToggledEvent;
+import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
+import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
 import com.dehive.calling.shared.query.UserInfoView;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -35,10 +38,12 @@ public class CallNotifier {
 
     private final SocketClients clients;
     private final ParticipationView view;
+    private final MissedSignals missed;
 
-    public CallNotifier(SocketClients clients, ParticipationView view) {
+    public CallNotifier(SocketClients clients, ParticipationView view, MissedSignals missed) {
         this.clients = clients;
         this.view = view;
+        this.missed = missed;
     }
 
     @EventHandler
@@ -87,6 +92,8 @@ public class CallNotifier {
     @EventHandler
     void on(CallEndedEvent event) {
         view.ended(event.callId());
+        missed.forget(event.caller());
+        missed.forget(event.callee());
         if (event.endedBy() == null) {
             Map<String, Object> ended = payload("call_id", event.callId(), "reason", event.reason().wireName(),
                     "duration", event.durationSeconds(), "timestamp", event.endedAt());
@@ -110,6 +117,20 @@ public class CallNotifier {
         clients.toUser(event.peer(), "mediaToggled", payload("call_id", event.callId(), "user_id", event.userId(),
                 "media_type", event.mediaType().wireName(), "state", event.state().wireName(),
                 "timestamp", event.toggledAt()));
+    }
+
+    @EventHandler
+    void on(ParticipantDisconnectedEvent event) {
+        clients.toUser(event.peer(), "peerDisconnected", payload("call_id", event.callId(),
+                "user_id", event.participant(), "grace_ends_at", event.graceEndsAt(),
+                "timestamp", event.disconnectedAt()));
+    }
+
+    @EventHandler
+    void on(ParticipantReconnectedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
+        view.reconnected(event.callId(), event.participant(), socketId);
+        clients.toUser(event.peer(), "peerReconnected", payload("call_id", event.callId(),
+                "user_id", event.participant(), "timestamp", event.reconnectedAt()));
     }
 
     private static UserInfoView info(UserProfile profile) {

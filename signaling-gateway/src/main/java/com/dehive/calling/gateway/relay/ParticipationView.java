@@ -34,6 +34,12 @@ public class ParticipationView {
         live.computeIfPresent(callId.toString(), (id, call) -> call.accepted(socketId));
     }
 
+    /** A callee who came back talks on their new socket (if they had answered on one). */
+    public void reconnected(CallId callId, UserId participant, String socketId) {
+        live.computeIfPresent(callId.toString(), (id, call) -> call.callee().equals(participant)
+                && call.calleeSocket() != null && socketId != null ? call.accepted(socketId) : call);
+    }
+
     public void ended(CallId callId) {
         live.remove(callId.toString());
     }

@@ -43,11 +43,13 @@ public class Relay {
     private final ParticipationView view;
     private final SocketClients clients;
     private final SocketPayloads payloads;
+    private final MissedSignals missed;
 
-    public Relay(ParticipationView view, SocketClients clients, SocketPayloads payloads) {
+    public Relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed) {
         this.view = view;
         this.clients = clients;
         this.payloads = payloads;
+        this.missed = missed;
     }
 
     /**
@@ -98,7 +100,9 @@ public class Relay {
                 && clients.toSocket(call.calleeSocket(), signal.event, out)) {
             return;
         }
-        clients.toUser(receiver, signal.event, out);
+        if (clients.toUser(receiver, signal.event, out) == 0) {
+            missed.keep(receiver, signal.event, out); // delivered if they come back within the grace period
+        }
     }
 
     private static SocketPayloads.Rejected rejected(ErrorCode code, String message) {

@@ -34,12 +34,15 @@ public class SocketClients {
         client.joinRoom(room(user.id()));
     }
 
-    /** Sends to every socket of the user on this node. */
-    public void toUser(UserId user, String event, Object payload) {
+    /** Sends to every socket of the user on this node; answers how many it reached. */
+    public int toUser(UserId user, String event, Object payload) {
         SocketIONamespace rtc = namespace;
-        if (rtc != null) {
-            rtc.getRoomOperations(room(user)).sendEvent(event, payload);
+        if (rtc == null) {
+            return 0;
         }
+        var sockets = rtc.getRoomOperations(room(user)).getClients();
+        sockets.forEach(client -> client.sendEvent(event, payload));
+        return sockets.size();
     }
 
     /** Sends to every socket of the user but one. */
@@ -69,9 +72,11 @@ public class SocketClients {
         return true;
     }
 
-    /** How many sockets of the user are connected here. */
-    public int socketsOf(UserId user) {
+    /** How many sockets of the user are connected here, not counting one (that is leaving). */
+    public long socketsOfExcept(UserId user, String socketId) {
         SocketIONamespace rtc = namespace;
-        return rtc == null ? 0 : rtc.getRoomOperations(room(user)).getClients().size();
+        return rtc == null ? 0 : rtc.getRoomOperations(room(user)).getClients().stream()
+                .filter(client -> client.isChannelOpen() && !client.getSessionId().toString().equals(socketId))
+                .count();
     }
 }

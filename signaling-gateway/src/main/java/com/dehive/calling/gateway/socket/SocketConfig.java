@@ -6,7 +6,13 @@ import com.dehive.calling.gateway.auth.session.DecodeSessions;
 import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
+import com.dehive.calling.gateway.presence.CallPresence;
+import com.dehive.calling.gateway.relay.MissedSignals;
 import com.dehive.calling.gateway.relay.ParticipationView;
+import org.springframework.beans.factory.annotation.Value;
+
+import java.time.Clock;
+import java.time.Duration;
 import com.dehive.calling.gateway.relay.Relay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
@@ -35,8 +41,19 @@ class SocketConfig {
     }
 
     @Bean
-    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads) {
-        return new Relay(view, clients, payloads);
+    MissedSignals missedSignals(@Value("${calling.calls.reconnect-grace}") Duration reconnectGrace) {
+        return new MissedSignals(reconnectGrace, 1000, Clock.systemUTC());
+    }
+
+    @Bean
+    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed) {
+        return new Relay(view, clients, payloads, missed);
+    }
+
+    @Bean
+    CallPresence callPresence(CommandGateway commands, QueryGateway queries, ParticipationView view,
+                              SocketClients clients, MissedSignals missed) {
+        return new CallPresence(commands, queries, view, clients, missed);
     }
 
     @Bean
@@ -49,8 +66,8 @@ class SocketConfig {
     @Bean
     SocketServer socketServer(SocketProperties properties, CommandGateway commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
-                              RateLimits.Limit callStartLimit, SocketClients clients) {
+                              RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence) {
         return new SocketServer(properties, new SocketListeners(commands, payloads, authenticator, relay,
-                rateLimits, callStartLimit, properties), clients);
+                rateLimits, callStartLimit, properties, presence), clients);
     }
 }

@@ -6,6 +6,7 @@ import com.corundumstudio.socketio.SocketIONamespace;
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.call.CallRequests;
+import com.dehive.calling.gateway.presence.CallPresence;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
 import com.dehive.calling.gateway.relay.Relay;
 import com.dehive.calling.gateway.web.Failure;
@@ -58,9 +59,12 @@ class SocketListeners {
     private final RateLimits rateLimits;
     private final RateLimits.Limit callStartLimit;
     private final SocketProperties properties;
+    private final CallPresence presence;
 
     SocketListeners(CommandGateway commands, SocketPayloads payloads, SocketAuthenticator authenticator, Relay relay,
-                    RateLimits rateLimits, RateLimits.Limit callStartLimit, SocketProperties properties) {
+                    RateLimits rateLimits, RateLimits.Limit callStartLimit, SocketProperties properties,
+                    CallPresence presence) {
+        this.presence = presence;
         this.commands = commands;
         this.payloads = payloads;
         this.authenticator = authenticator;
@@ -76,6 +80,12 @@ class SocketListeners {
                 .addLimit(limit -> limit.capacity(properties.floodBurst())
                         .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
                 .build()));
+        rtc.addDisconnectListener(client -> {
+            AuthenticatedUser user = SocketClients.userOf(client);
+            if (user != null) {
+                presence.socketClosed(client, user, clientAddress(client));
+            }
+        });
         rtc.addEventListener("ping", JsonNode.class, (client, payload, ack) -> {
             if (withinFloodLimit(client, ack)) {
                 Map<String, Object> pong = Map.of("timestamp", Instant.now().toString(), "message", "pong");
@@ -126,9 +136,7 @@ class SocketListeners {
             }
             client.set(PENDING_AUTH, pending.whenComplete((user, failure) -> {
                 if (failure == null) {
-                    SocketClients.authenticate(client, user);
-                    log.info("event=socket_authenticated socket={} user={} via=handshake_session",
-                            client.getSessionId(), user.id());
+                    authenticated(client, user, "handshake_session");
                 } else {
                     SocketReplies.fail(client, null, describe(failure));
                     client.disconnect();
@@ -142,8 +150,7 @@ class SocketListeners {
         try {
             AuthenticatedUser user = authenticator.byToken(String.valueOf(credentials.get("token")),
                     clientAddress(client));
-            SocketClients.authenticate(client, user);
-            log.info("event=socket_authenticated socket={} user={} via=handshake", client.getSessionId(), user.id());
+            authenticated(client, user, "handshake");
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         } catch (CallingException e) {
             return new com.corundumstudio.socketio.AuthTokenResult(false,
@@ -174,8 +181,7 @@ class SocketListeners {
         }
         if (claim != null && claim.isObject() && claim.hasNonNull("token")) {
             user = authenticator.byToken(claim.get("token").asText(), clientAddress(client));
-            SocketClients.authenticate(client, user);
-            log.info("event=socket_authenticated socket={} user={} via=identity", client.getSessionId(), user.id());
+            authenticated(client, user, "identity");
         } else {
             String claimed = claim == null ? null
                     : claim.isTextual() ? claim.textValue()
@@ -195,6 +201,16 @@ class SocketListeners {
             }
         }
         return CompletableFuture.completedFuture(confirm(client, user));
+    }
+
+    /** The socket now speaks for the user: it joins the user's room and, if they were gone from a call, rejoins it. */
+    private void authenticated(SocketIOClient client, AuthenticatedUser user, String via) {
+        boolean first = SocketClients.userOf(client) == null;
+        SocketClients.authenticate(client, user);
+        log.info("event=socket_authenticated socket={} user={} via={}", client.getSessionId(), user.id(), via);
+        if (first) {
+            presence.socketAuthenticated(client, user, clientAddress(client));
+        }
     }
 
     private static Map<String, Object> confirm(SocketIOClient client, AuthenticatedUser user) {
