@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * "One call per user", held as a unique key in MongoDB: a user's line is the document whose {@code _id} is the user
@@ -94,6 +98,14 @@ public class CallLines {
                 }
             });
         }
+    }
+
+    /** Every held line, grouped by the call that holds it. */
+    public Map<CallId, List<UserId>> all() {
+        Map<CallId, List<UserId>> calls = new LinkedHashMap<>();
+        lines.find().forEach(line -> calls.computeIfAbsent(CallId.of(line.getString("call_id")), id -> new ArrayList<>())
+                .add(UserId.of(line.getString("_id"))));
+        return calls;
     }
 
     /** The call that holds the user's line, if any. */
