@@ -1,11 +1,8 @@
 package com.dehive.calling.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,25 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The /rtc protocol as the original front-ends speak it, through the JS socket.io-client v4. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SocketSignalingIT extends ServiceIT {
+class SocketSignalingIT extends SocketServiceIT {
 
-    private JsSockets sockets;
     private CallingApi api;
     private String alice;
     private String bob;
     private String aliceToken;
     private String bobToken;
-
-    @BeforeAll
-    void node() {
-        sockets = new JsSockets(socketPort);
-    }
-
-    @AfterAll
-    void stopNode() {
-        sockets.close();
-    }
 
     @BeforeEach
     void twoUsers() {

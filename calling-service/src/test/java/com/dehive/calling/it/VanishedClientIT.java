@@ -1,10 +1,7 @@
 package com.dehive.calling.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
@@ -15,20 +12,8 @@ import static org.awaitility.Awaitility.await;
 
 /** Calls the service ends by itself, as the sockets of both parties see it: nobody answered, somebody vanished. */
 @TestPropertySource(properties = {"calling.calls.ring-timeout=2s", "calling.calls.reconnect-grace=2s"})
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VanishedClientIT extends ServiceIT {
+class VanishedClientIT extends SocketServiceIT {
 
-    private JsSockets sockets;
-
-    @BeforeAll
-    void node() {
-        sockets = new JsSockets(socketPort);
-    }
-
-    @AfterAll
-    void stopNode() {
-        sockets.close();
-    }
 
     @Test
     void a_call_nobody_answers_ends_with_timeout_on_both_sockets_and_in_history() {
