@@ -7,6 +7,7 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,24 @@ public class RateLimits {
         if (!probe.isConsumed()) {
             throw new RateLimitedException(limit.description(), secondsToWait(probe.getNanosToWaitForRefill()));
         }
+    }
+
+    /**
+     * {@link #consume} without waiting on the store: for socket listeners, which must not block their I/O thread
+     * on a round trip to Redis.
+     */
+    public CompletableFuture<Void> consumeAsync(Limit limit, String subject) {
+        if (!buckets.isAsyncModeSupported()) {
+            return CompletableFuture.runAsync(() -> consume(limit, subject));
+        }
+        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+                .tryConsumeAndReturnRemaining(1)
+                .thenAccept(probe -> {
+                    if (!probe.isConsumed()) {
+                        throw new RateLimitedException(limit.description(),
+                                secondsToWait(probe.getNanosToWaitForRefill()));
+                    }
+                });
     }
 
     /** Takes one token if there is one; for counting failures, where the next attempt is what gets refused. */

@@ -1,5 +1,6 @@
 package com.dehive.calling.gateway.relay;
 
+import com.dehive.calling.gateway.socket.ServerEvents;
 import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.gateway.socket.SocketPayloads;
 import com.dehive.calling.gateway.web.Failure;
@@ -10,8 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -84,17 +83,16 @@ public class Relay {
     }
 
     private void deliver(Signal signal, Participation call, UserId sender, JsonNode message, JsonNode body) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("call_id", call.callId());
-        out.put(signal.field, body);
-        if (signal == Signal.ICE_CANDIDATE) {
-            out.put("sdpMLineIndex", message.path("sdpMLineIndex").isMissingNode()
-                    ? NullNode.instance : message.get("sdpMLineIndex"));
-            out.put("sdpMid", message.path("sdpMid").isMissingNode() ? NullNode.instance : message.get("sdpMid"));
-        }
-        out.put("metadata", message.has("metadata") ? message.get("metadata") : NullNode.instance);
-        out.put("from_user_id", sender.toString());
-        out.put("timestamp", Instant.now().toString());
+        JsonNode metadata = message.has("metadata") ? message.get("metadata") : NullNode.instance;
+        Instant now = Instant.now();
+        Object out = switch (signal) {
+            case OFFER -> new ServerEvents.SignalOffer(call.callId(), body, metadata, sender.toString(), now);
+            case ANSWER -> new ServerEvents.SignalAnswer(call.callId(), body, metadata, sender.toString(), now);
+            case ICE_CANDIDATE -> new ServerEvents.IceCandidate(call.callId(), body,
+                    message.has("sdpMLineIndex") ? message.get("sdpMLineIndex") : NullNode.instance,
+                    message.has("sdpMid") ? message.get("sdpMid") : NullNode.instance, metadata,
+                    sender.toString(), now);
+        };
         UserId receiver = call.otherThan(sender);
         if (receiver.equals(call.callee()) && call.calleeSocket() != null
                 && clients.toSocket(call.calleeSocket(), signal.event, out)) {

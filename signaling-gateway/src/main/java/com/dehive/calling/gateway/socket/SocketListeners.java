@@ -88,7 +88,7 @@ class SocketListeners {
         });
         rtc.addEventListener("ping", JsonNode.class, (client, payload, ack) -> {
             if (withinFloodLimit(client, ack)) {
-                Map<String, Object> pong = Map.of("timestamp", Instant.now().toString(), "message", "pong");
+                var pong = new ServerEvents.Pong(Instant.now(), "pong");
                 client.sendEvent("pong", pong);
                 SocketReplies.ok(ack, pong);
             }
@@ -213,18 +213,17 @@ class SocketListeners {
         }
     }
 
-    private static Map<String, Object> confirm(SocketIOClient client, AuthenticatedUser user) {
-        Map<String, Object> confirmed = Map.of("userDehiveId", user.id().toString(), "status", "success",
-                "timestamp", Instant.now().toString());
+    private static ServerEvents.IdentityConfirmed confirm(SocketIOClient client, AuthenticatedUser user) {
+        var confirmed = new ServerEvents.IdentityConfirmed(user.id().toString(), "success", Instant.now());
         client.sendEvent("identityConfirmed", confirmed);
         return confirmed;
     }
 
     private CompletableFuture<?> startCall(SocketIOClient client, AuthenticatedUser user, JsonNode payload) {
         CallRequests.StartCall start = payloads.read(payload, CallRequests.StartCall.class);
-        rateLimits.consume(callStartLimit, user.id().toString());
-        return send(client, user, new StartCallCommand(CallId.newId(), user.profile(),
-                UserId.of(start.targetUserId()), orTrue(start.withVideo()), orTrue(start.withAudio())));
+        return rateLimits.consumeAsync(callStartLimit, user.id().toString()).thenCompose(allowed ->
+                send(client, user, new StartCallCommand(CallId.newId(), user.profile(),
+                        UserId.of(start.targetUserId()), orTrue(start.withVideo()), orTrue(start.withAudio()))));
     }
 
     private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, Object command) {

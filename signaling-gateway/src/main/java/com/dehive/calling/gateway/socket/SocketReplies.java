@@ -28,14 +28,10 @@ final class SocketReplies {
     }
 
     static void fail(SocketIOClient client, AckRequest ack, Failure failure) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", failure.message());
-        error.put("code", failure.code().name());
-        if (failure.detail() != null && !failure.detail().equals(failure.message())) {
-            error.put("details", failure.detail());
-        }
-        error.put("timestamp", Instant.now().toString());
-        client.sendEvent("error", error);
+        String details = failure.detail() != null && !failure.detail().equals(failure.message())
+                ? failure.detail() : null;
+        client.sendEvent("error", new ServerEvents.ErrorEvent(failure.message(), failure.code().name(), details,
+                Instant.now()));
         if (ack != null && ack.isAckRequested()) {
             ack.sendAckData(Map.of("ok", false,
                     "error", Map.of("code", failure.code().name(), "message", failure.message())));
