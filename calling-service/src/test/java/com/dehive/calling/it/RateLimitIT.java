@@ -1,5 +1,6 @@
 package com.dehive.calling.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The production limits, in this process: call starts per caller, failed authentications per address. */
 @TestPropertySource(properties = {"calling.rate-limit.call-starts=3", "calling.rate-limit.call-window=5m",
-        "calling.rate-limit.auth-failures=5", "calling.rate-limit.auth-failure-window=1m"})
+        "calling.rate-limit.auth-failures=5", "calling.rate-limit.auth-failure-window=1m",
+        "calling.socket.flood-burst=30", "calling.socket.flood-per-second=1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitIT extends ServiceIT {
 
@@ -24,6 +26,21 @@ class RateLimitIT extends ServiceIT {
 
     @Test
     @Order(2)
+    void a_socket_that_floods_is_told_to_slow_down_and_stays_connected() {
+        try (JsSockets sockets = new JsSockets(socketPort)) {
+            JsSockets.Socket flooder = sockets.connect(api().token(newUser("flooder")));
+            flooder.emitAll("ping", java.util.Collections.nCopies(60, Map.of()));
+            JsonNode refused = flooder.await("error");
+            assertThat(refused.get("code").asText()).isEqualTo("RATE_LIMITED");
+            assertThat(flooder.await("pong", 25).get("message").asText()).isEqualTo("pong");
+            JsSockets.settle();
+            assertThat(flooder.events("pong").size()).isBetween(30, 33);
+            assertThat(flooder.connected()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(3)
     void an_address_that_keeps_failing_to_authenticate_is_slowed_down() {
         CallingApi api = api();
         String valid = api.token(newUser("alice"));
