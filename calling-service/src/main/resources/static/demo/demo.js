@@ -1,0 +1,235 @@
+// The demo client: plain JS on socket.io-client v4, using the protocol exactly as a third-party front-end would.
+// Its state is on window.demo so that the end-to-end test can read what a person would see.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const demo = (window.demo = {
+  state: "idle", callId: null, pc: null, socket: null, peerMedia: {}, errors: [], ended: null,
+});
+let config = null;
+let token = null;
+let localStream = null;
+let pendingOffer = null;
+let offerWaiters = [];
+let remoteCandidates = [];
+let durationTimer = null;
+let connectedAt = null;
+
+function log(text) {
+  $("log").textContent = `${new Date().toISOString().slice(11, 19)} ${text}\n` + $("log").textContent;
+}
+
+function showError(message) {
+  demo.errors.push(message);
+  const line = document.createElement("div");
+  line.textContent = message;
+  $("errors").prepend(line);
+}
+
+function setState(state) {
+  demo.state = state;
+  $("state").textContent = state;
+  const live = state === "ringing" || state === "calling" || state === "connected";
+  $("call").disabled = !demo.socket || live;
+  $("hangup").disabled = !live;
+  $("mute").disabled = !live;
+  $("camera").disabled = !live;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+  });
+  const body = await response.json();
+  if (!body.success) throw new Error(`${body.code}: ${body.message}`);
+  return body.data;
+}
+
+async function signIn() {
+  try {
+    config = config || (await (await fetch("/demo/config")).json());
+    const me = $("me").value.trim();
+    token = $("token").value.trim() || (await api("/api/dev/tokens", {
+      method: "POST", body: JSON.stringify({ user_id: me, display_name: me }),
+    })).token;
+    const url = `${location.protocol}//${location.hostname}:${config.socket_port}/rtc`;
+    const socket = io(url, { transports: ["websocket"], auth: { token } });
+    demo.socket = socket;
+    socket.on("connect", () => socket.emit("identity", me));
+    socket.on("connect_error", (error) => showError(`Cannot connect: ${error.message}`));
+    socket.on("identityConfirmed", ({ userDehiveId }) => {
+      $("whoami").textContent = `signed in as ${userDehiveId}`;
+      setState(demo.state);
+    });
+    socket.on("error", ({ code, message }) => showError(`${code}: ${message}`));
+    listen(socket);
+    setInterval(refreshPresence, 2000);
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function refreshPresence() {
+  const peer = $("peer").value.trim();
+  if (!peer) return;
+  try {
+    const { online } = await api(`/api/presence/${encodeURIComponent(peer)}`);
+    $("presence").textContent = online ? `${peer} is online` : `${peer} is offline`;
+  } catch (error) {
+    $("presence").textContent = "unknown";
+  }
+}
+
+async function localMedia(withVideo) {
+  if (!localStream) {
+    localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo });
+    $("localVideo").srcObject = localStream;
+  }
+  return localStream;
+}
+
+async function peerConnection() {
+  const { iceServers } = await api("/api/turn/ice-servers");
+  const pc = new RTCPeerConnection({
+    iceServers, iceTransportPolicy: params.get("relay") === "1" ? "relay" : "all",
+  });
+  demo.pc = pc;
+  pc.onicecandidate = ({ candidate }) => {
+    if (candidate) demo.socket.emit("iceCandidate", {
+      call_id: demo.callId, candidate: candidate.toJSON(), sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex,
+    });
+  };
+  pc.ontrack = ({ streams }) => { $("remoteVideo").srcObject = streams[0]; };
+  pc.onconnectionstatechange = () => log(`peer connection ${pc.connectionState}`);
+  localStream.getTracks().forEach((track) => pc.addTrack(track, localStream));
+  return pc;
+}
+
+async function addRemoteCandidates() {
+  for (const candidate of remoteCandidates.splice(0)) await demo.pc.addIceCandidate(candidate);
+}
+
+async function startCall() {
+  try {
+    const peer = $("peer").value.trim();
+    await localMedia($("withVideo").checked);
+    setState("calling");
+    demo.socket.emit("startCall", { target_user_id: peer, with_video: $("withVideo").checked, with_audio: true });
+  } catch (error) {
+    showError(error.message);
+    setState("idle");
+  }
+}
+
+async function answer() {
+  try {
+    $("incoming").classList.add("hidden");
+    await localMedia(true);
+    const pc = await peerConnection();
+    // the caller's offer may still be on its way when the callee answers
+    const offer = pendingOffer || (await new Promise((resolve) => offerWaiters.push(resolve)));
+    await pc.setRemoteDescription(offer);
+    await addRemoteCandidates();
+    await pc.setLocalDescription(await pc.createAnswer());
+    demo.socket.emit("signalAnswer", { call_id: demo.callId, answer: pc.localDescription.toJSON() });
+    demo.socket.emit("acceptCall", { call_id: demo.callId, with_video: true, with_audio: true });
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+function toggle(kind) {
+  const track = localStream && localStream.getTracks().find((t) => t.kind === kind);
+  if (!track) return;
+  track.enabled = !track.enabled;
+  const state = kind === "audio" ? (track.enabled ? "unmuted" : "muted") : (track.enabled ? "enabled" : "disabled");
+  $(kind === "audio" ? "mute" : "camera").textContent =
+    kind === "audio" ? (track.enabled ? "Mute" : "Unmute") : (track.enabled ? "Camera off" : "Camera on");
+  demo.socket.emit("toggleMedia", { call_id: demo.callId, media_type: kind, state });
+}
+
+function ended(reason, duration) {
+  demo.ended = { reason, duration };
+  clearInterval(durationTimer);
+  $("incoming").classList.add("hidden");
+  if (demo.pc) demo.pc.close();
+  setState(`ended (${reason}${duration != null ? `, ${formatDuration(duration)}` : ""})`);
+  pendingOffer = null;
+  offerWaiters = [];
+  remoteCandidates = [];
+}
+
+function formatDuration(seconds) {
+  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+  const mm = h ? String(m).padStart(2, "0") : String(m);
+  return `${h ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
+}
+
+function listen(socket) {
+  socket.on("callStarted", async ({ call_id }) => {
+    demo.callId = call_id;
+    setState("ringing");
+    const pc = await peerConnection();
+    await pc.setLocalDescription(await pc.createOffer());
+    socket.emit("signalOffer", { call_id, offer: pc.localDescription.toJSON() });
+  });
+  socket.on("incomingCall", ({ call_id, caller_id, caller_info, with_video }) => {
+    demo.callId = call_id;
+    $("incomingText").textContent = `${caller_info.display_name || caller_id} is calling (${with_video ? "video" : "voice"})`;
+    $("incoming").classList.remove("hidden");
+    setState("ringing");
+  });
+  socket.on("signalOffer", async ({ call_id, offer }) => {
+    if (demo.pc && demo.state === "connected") { // a renegotiation (ICE restart after a reconnect)
+      await demo.pc.setRemoteDescription(offer);
+      await demo.pc.setLocalDescription(await demo.pc.createAnswer());
+      socket.emit("signalAnswer", { call_id, answer: demo.pc.localDescription.toJSON() });
+      return;
+    }
+    pendingOffer = offer;
+    offerWaiters.splice(0).forEach((resolve) => resolve(offer));
+  });
+  socket.on("signalAnswer", async ({ answer }) => {
+    await demo.pc.setRemoteDescription(answer);
+    await addRemoteCandidates();
+  });
+  socket.on("iceCandidate", async ({ candidate }) => {
+    if (demo.pc && demo.pc.remoteDescription) await demo.pc.addIceCandidate(candidate);
+    else remoteCandidates.push(candidate);
+  });
+  socket.on("callAccepted", () => {
+    setState("connected");
+    connectedAt = Date.now();
+    durationTimer = setInterval(() => {
+      $("duration").textContent = formatDuration(Math.floor((Date.now() - connectedAt) / 1000));
+    }, 500);
+  });
+  socket.on("callAnsweredElsewhere", () => ended("answered elsewhere"));
+  socket.on("callDeclined", ({ reason }) => ended(reason || "declined"));
+  socket.on("callEnded", ({ reason, duration }) => ended(reason || "you hung up", duration));
+  socket.on("mediaToggled", ({ user_id, media_type, state }) => {
+    if (!user_id) return; // our own toggle, confirmed
+    demo.peerMedia[media_type] = state;
+    $("peerMedia").textContent = Object.entries(demo.peerMedia).map(([k, v]) => `${user_id} ${k} ${v}`).join(", ");
+  });
+  socket.on("peerDisconnected", ({ user_id }) => log(`${user_id} vanished; waiting for them to come back`));
+  socket.on("peerReconnected", async ({ user_id }) => {
+    log(`${user_id} is back`);
+    if (demo.pc && demo.state === "connected" && demo.pc.localDescription?.type === "offer") {
+      await demo.pc.setLocalDescription(await demo.pc.createOffer({ iceRestart: true }));
+      socket.emit("signalOffer", { call_id: demo.callId, offer: demo.pc.localDescription.toJSON() });
+    }
+  });
+}
+
+$("connect").onclick = signIn;
+$("call").onclick = startCall;
+$("answer").onclick = answer;
+$("decline").onclick = () => { demo.socket.emit("declineCall", { call_id: demo.callId }); };
+$("hangup").onclick = () => demo.socket.emit("endCall", { call_id: demo.callId });
+$("mute").onclick = () => toggle("audio");
+$("camera").onclick = () => toggle("video");
+if (params.get("me")) $("me").value = params.get("me");
+if (params.get("peer")) $("peer").value = params.get("peer");

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The browser end-to-end test: coturn on 127.0.0.1 with a fresh secret, the service jar with the same secret, and
+# two headless Chromium pages of the demo making a relayed call. Needs Debian's chromium and coturn (.ci/run
+# installs them) and the packaged jar (mvn package). Screenshots go to target/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd .. && pwd)
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+turn_port=$(free_port)
+http_port=$(free_port)
+socket_port=$(free_port)
+secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+
+turnserver -n --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$turn_port" \
+  --min-port=49300 --max-port=49400 --use-auth-secret --static-auth-secret="$secret" --realm=e2e.local \
+  --allow-loopback-peers --fingerprint --no-cli --no-tls --no-dtls --no-multicast-peers \
+  --pidfile="$work/turnserver.pid" --log-file="$work/turnserver.log" --simple-log > /dev/null 2>&1 &
+pids+=($!)
+
+CALLING_AUTH_MODE=dev TURN_HOST=127.0.0.1 TURN_PORT="$turn_port" TURN_SECRET="$secret" \
+  DIRECT_CALLING_PORT="$http_port" SOCKET_IO_PORT="$socket_port" CLOUD_HOST=127.0.0.1 \
+  AXONIQ_UPDATE_CHECKER_DISABLED=true \
+  java -jar "$root/calling-service/target/calling-service.jar" --calling.mongo.data-dir="$work/data" \
+  > "$work/service.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$http_port/actuator/health" > /dev/null && break
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$http_port/actuator/health" > /dev/null || { tail -40 "$work/service.log"; exit 1; }
+mongo_url=$(grep -o 'connection=mongodb://[0-9.:]*' "$work/service.log" | head -1 | cut -d= -f2)
+
+npm ci --no-audit --no-fund --silent
+status=0
+node browser-call.mjs "http://127.0.0.1:$http_port" "$mongo_url" "$secret" "$root/target/e2e" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- service log (tail)"; tail -30 "$work/service.log"
+  echo "--- coturn log (tail)"; tail -30 "$work/turnserver.log" 2>/dev/null || true
+fi
+exit "$status"
