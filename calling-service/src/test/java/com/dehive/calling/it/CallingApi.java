@@ -80,7 +80,8 @@ public class CallingApi {
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            JsonNode body = response.headers().firstValue("Content-Type").orElse("").contains("json")
+                    && !response.body().isEmpty() ? JSON.readTree(response.body()) : JSON.nullNode();
             return new Response(response.statusCode(), body, response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,6 +4,7 @@ import com.dehive.calling.gateway.ratelimit.RateLimitedException;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -44,6 +45,8 @@ class RateLimitRedisIT extends ServiceIT {
     @Test
     void call_starts_are_limited_through_redis() {
         RateLimitChecks.callStartsAreLimitedPerCaller(api(), socketPort);
+        assertThat(api().get("/actuator/health", null).body().get("components").get("redis").get("status").asText())
+                .isEqualTo("UP");
         RedisClient client = RedisClient.create(REDIS.url());
         try (var connection = client.connect()) {
             assertThat(connection.sync().keys("call-starts:*")).isNotEmpty();
@@ -58,8 +61,8 @@ class RateLimitRedisIT extends ServiceIT {
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try (StatefulRedisConnection<String, byte[]> node1 = connect(client);
              StatefulRedisConnection<String, byte[]> node2 = connect(client)) {
-            RateLimits first = new RateLimits(Bucket4jLettuce.casBasedBuilder(node1).build());
-            RateLimits second = new RateLimits(Bucket4jLettuce.casBasedBuilder(node2).build());
+            RateLimits first = new RateLimits(Bucket4jLettuce.casBasedBuilder(node1).build(), new SimpleMeterRegistry());
+            RateLimits second = new RateLimits(Bucket4jLettuce.casBasedBuilder(node2).build(), new SimpleMeterRegistry());
             RateLimits.Limit limit = new RateLimits.Limit("shared-test", "tries", 5, Duration.ofMinutes(5));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Boolean>> tries = new ArrayList<>();

@@ -15,6 +15,7 @@ import com.dehive.calling.shared.call.MediaToggledEvent;
 import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
 import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
 import com.dehive.calling.shared.query.UserInfoView;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
@@ -39,7 +40,10 @@ public class CallNotifier {
     private final ParticipationView view;
     private final MissedSignals missed;
 
-    public CallNotifier(SocketClients clients, ParticipationView view, MissedSignals missed) {
+    private final MeterRegistry meters;
+
+    public CallNotifier(SocketClients clients, ParticipationView view, MissedSignals missed, MeterRegistry meters) {
+        this.meters = meters;
         this.clients = clients;
         this.view = view;
         this.missed = missed;
@@ -50,7 +54,7 @@ public class CallNotifier {
         String callId = event.callId().toString();
         if (!event.calleeBusy()) {
             // known to the relay before anyone hears of the call: the caller's offer may follow at once
-            view.started(event.callId(), event.caller().id(), event.callee());
+            view.started(event.callId(), event.caller().id(), event.callee(), event.createdAt());
         }
         if (socketId != null) {
             clients.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
@@ -66,7 +70,8 @@ public class CallNotifier {
     @EventHandler
     void on(CallAcceptedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
         String callId = event.callId().toString();
-        view.accepted(event.callId(), socketId);
+        view.accepted(event.callId(), socketId).ifPresent(startedAt -> meters.timer("calling.calls.answer.time")
+                .record(java.time.Duration.between(startedAt, event.acceptedAt())));
         UserId callee = event.callee().id();
         var elsewhere = new ServerEvents.CallAnsweredElsewhere(callId, event.acceptedAt());
         if (socketId != null && clients.toSocket(socketId, "callAccepted",
@@ -83,6 +88,7 @@ public class CallNotifier {
     void on(CallDeclinedEvent event) {
         String callId = event.callId().toString();
         view.ended(event.callId());
+        meters.counter("calling.calls.outcomes", "reason", "user_declined").increment();
         clients.toUser(event.callee(), "callDeclined",
                 new ServerEvents.CallDeclinedBySelf(callId, "declined", event.declinedAt()));
         clients.toUser(event.caller(), "callDeclined", new ServerEvents.CallDeclinedForCaller(callId,
@@ -96,6 +102,7 @@ public class CallNotifier {
         missed.forget(event.caller());
         missed.forget(event.callee());
         String reason = event.reason().wireName();
+        meters.counter("calling.calls.outcomes", "reason", reason).increment();
         if (event.endedBy() == null) {
             var ended = new ServerEvents.CallEndedByService(callId, reason, event.durationSeconds(), event.endedAt());
             clients.toUser(event.caller(), "callEnded", ended);

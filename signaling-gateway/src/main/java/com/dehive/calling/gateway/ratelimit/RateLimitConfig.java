@@ -6,6 +6,7 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -27,7 +28,7 @@ class RateLimitConfig {
     private static final Duration KEEP_AFTER_REFILL = Duration.ofMinutes(1);
 
     @Bean
-    RateLimits rateLimits(ObjectProvider<RedisClient> redis) {
+    RateLimits rateLimits(ObjectProvider<RedisClient> redis, MeterRegistry meters) {
         RedisClient client = redis.getIfAvailable();
         ProxyManager<String> buckets;
         if (client != null) {
@@ -45,7 +46,7 @@ class RateLimitConfig {
                     .build();
             log.info("event=rate_limits_configured store=memory");
         }
-        return new RateLimits(buckets);
+        return new RateLimits(buckets, meters);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,16 +28,23 @@ public class RateLimits {
     }
 
     private final ProxyManager<String> buckets;
+    private final MeterRegistry meters;
 
-    public RateLimits(ProxyManager<String> buckets) {
+    public RateLimits(ProxyManager<String> buckets, MeterRegistry meters) {
         this.buckets = buckets;
+        this.meters = meters;
+    }
+
+    private RateLimitedException refused(Limit limit, long nanosToWait) {
+        meters.counter("calling.ratelimit.refusals", "limit", limit.name()).increment();
+        return new RateLimitedException(limit.description(), secondsToWait(nanosToWait));
     }
 
     /** Takes one token for the subject, or refuses with the seconds to wait. */
     public void consume(Limit limit, String subject) {
         ConsumptionProbe probe = bucket(limit, subject).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            throw new RateLimitedException(limit.description(), secondsToWait(probe.getNanosToWaitForRefill()));
+            throw refused(limit, probe.getNanosToWaitForRefill());
         }
     }
 
@@ -52,8 +60,7 @@ public class RateLimits {
                 .tryConsumeAndReturnRemaining(1)
                 .thenAccept(probe -> {
                     if (!probe.isConsumed()) {
-                        throw new RateLimitedException(limit.description(),
-                                secondsToWait(probe.getNanosToWaitForRefill()));
+                        throw refused(limit, probe.getNanosToWaitForRefill());
                     }
                 });
     }
@@ -67,7 +74,7 @@ public class RateLimits {
     public void requireAvailable(Limit limit, String subject) {
         EstimationProbe estimate = bucket(limit, subject).estimateAbilityToConsume(1);
         if (!estimate.canBeConsumed()) {
-            throw new RateLimitedException(limit.description(), secondsToWait(estimate.getNanosToWaitForRefill()));
+            throw refused(limit, estimate.getNanosToWaitForRefill());
         }
     }
 

@@ -7,6 +7,7 @@ import com.dehive.calling.shared.query.FindCallQuery;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,12 +27,14 @@ public class ParticipationView {
         this.queries = queries;
     }
 
-    public void started(CallId callId, UserId caller, UserId callee) {
-        live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null));
+    public void started(CallId callId, UserId caller, UserId callee, Instant startedAt) {
+        live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null, startedAt));
     }
 
-    public void accepted(CallId callId, String socketId) {
-        live.computeIfPresent(callId.toString(), (id, call) -> call.accepted(socketId));
+    /** Marks the call connected; answers when it started ringing, when this node saw that. */
+    public Optional<Instant> accepted(CallId callId, String socketId) {
+        Participation call = live.computeIfPresent(callId.toString(), (id, known) -> known.accepted(socketId));
+        return Optional.ofNullable(call == null ? null : call.startedAt());
     }
 
     /** A callee who came back talks on their new socket (if they had answered on one). */
@@ -42,6 +45,10 @@ public class ParticipationView {
 
     public void ended(CallId callId) {
         live.remove(callId.toString());
+    }
+
+    public int liveCount() {
+        return live.size();
     }
 
     /** Whether the user is in a live call this node knows of. */
@@ -60,7 +67,7 @@ public class ParticipationView {
                                 || call.status().equals("connected"))
                         .map(call -> live.computeIfAbsent(callId, id -> new Participation(id,
                                 UserId.of(call.callerId()), UserId.of(call.calleeId()),
-                                call.status().equals("connected"), null))));
+                                call.status().equals("connected"), null, call.createdAt()))));
     }
 
     /** Whether the read model knows the call at all (to tell "no such call" from "call is over"). */

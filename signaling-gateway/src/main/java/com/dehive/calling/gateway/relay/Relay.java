@@ -9,8 +9,12 @@ import com.dehive.calling.shared.ErrorCode;
 import com.dehive.calling.shared.UserId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -44,7 +48,15 @@ public class Relay {
     private final SocketPayloads payloads;
     private final MissedSignals missed;
 
-    public Relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed) {
+    private final Map<Signal, Counter> relayed = new EnumMap<>(Signal.class);
+    private final Counter held;
+
+    public Relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed,
+                 MeterRegistry meters) {
+        for (Signal signal : Signal.values()) {
+            relayed.put(signal, meters.counter("calling.signaling.relayed", "type", signal.event));
+        }
+        this.held = meters.counter("calling.signaling.held");
         this.view = view;
         this.clients = clients;
         this.payloads = payloads;
@@ -93,6 +105,7 @@ public class Relay {
                     message.has("sdpMid") ? message.get("sdpMid") : NullNode.instance, metadata,
                     sender.toString(), now);
         };
+        relayed.get(signal).increment();
         UserId receiver = call.otherThan(sender);
         if (receiver.equals(call.callee()) && call.calleeSocket() != null
                 && clients.toSocket(call.calleeSocket(), signal.event, out)) {
@@ -100,6 +113,7 @@ public class Relay {
         }
         if (clients.toUser(receiver, signal.event, out) == 0) {
             missed.keep(receiver, signal.event, out); // delivered if they come back within the grace period
+            held.increment();
         }
     }
 

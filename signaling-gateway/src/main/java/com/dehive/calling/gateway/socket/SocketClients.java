@@ -72,6 +72,11 @@ public class SocketClients {
         return true;
     }
 
+    public int connectedCount() {
+        SocketIONamespace rtc = namespace;
+        return rtc == null ? 0 : rtc.getAllClients().size();
+    }
+
     /** How many sockets of the user are connected here, not counting one (that is leaving). */
     public long socketsOfExcept(UserId user, String socketId) {
         SocketIONamespace rtc = namespace;

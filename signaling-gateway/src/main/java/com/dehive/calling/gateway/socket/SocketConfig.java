@@ -10,6 +10,8 @@ import com.dehive.calling.gateway.presence.CallPresence;
 import com.dehive.calling.gateway.relay.MissedSignals;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import org.springframework.beans.factory.annotation.Value;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +48,18 @@ class SocketConfig {
     }
 
     @Bean
-    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed) {
-        return new Relay(view, clients, payloads, missed);
+    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed,
+                MeterRegistry meters) {
+        return new Relay(view, clients, payloads, missed, meters);
+    }
+
+    /** Live calls this node relays for, and its connected sockets, as gauges. */
+    @Bean
+    MeterBinder socketGauges(ParticipationView view, SocketClients clients) {
+        return registry -> {
+            registry.gauge("calling.calls.live", view, ParticipationView::liveCount);
+            registry.gauge("calling.sockets.connected", clients, SocketClients::connectedCount);
+        };
     }
 
     @Bean
