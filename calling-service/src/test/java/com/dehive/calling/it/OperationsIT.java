@@ -24,11 +24,10 @@ class OperationsIT extends SocketServiceIT {
     @Test
     void metrics_count_calls_signaling_and_sockets() {
         CallingApi api = api();
-        String bob = newUser("bob");
-        String aliceToken = api.token(newUser("alice"));
-        JsSockets.Socket caller = sockets.connect(aliceToken);
-        JsSockets.Socket callee = sockets.connect(api.token(bob));
-        caller.emit("startCall", Map.of("target_user_id", bob));
+        Call call = twoUsersWithSockets(api);
+        JsSockets.Socket caller = call.caller();
+        JsSockets.Socket callee = call.callee();
+        caller.emit("startCall", Map.of("target_user_id", call.bob()));
         String callId = callee.await("incomingCall").get("call_id").asText();
         caller.emit("signalOffer", Map.of("call_id", callId, "offer", "v=0"));
         callee.await("signalOffer");

@@ -19,4 +19,17 @@ public abstract class SocketServiceIT extends ServiceIT {
     void stopClients() {
         sockets.close();
     }
+
+    /** Two new users, each with a socket: alice (the caller) and bob (the callee). */
+    protected record Call(String alice, String bob, String aliceToken, String bobToken, JsSockets.Socket caller,
+                          JsSockets.Socket callee) {
+    }
+
+    protected Call twoUsersWithSockets(CallingApi api) {
+        String alice = newUser("alice");
+        String bob = newUser("bob");
+        String aliceToken = api.token(alice);
+        String bobToken = api.token(bob);
+        return new Call(alice, bob, aliceToken, bobToken, sockets.connect(aliceToken), sockets.connect(bobToken));
+    }
 }

@@ -42,11 +42,12 @@ class VanishedClientIT extends SocketServiceIT {
     @Test
     void a_participant_back_within_the_grace_period_keeps_the_call_and_gets_what_was_sent_meanwhile() {
         CallingApi api = api();
-        String bob = newUser("bob");
-        String bobToken = api.token(bob);
-        String aliceToken = api.token(newUser("alice"));
-        JsSockets.Socket caller = sockets.connect(aliceToken);
-        JsSockets.Socket callee = sockets.connect(bobToken);
+        Call call = twoUsersWithSockets(api);
+        String bob = call.bob();
+        String bobToken = call.bobToken();
+        String aliceToken = call.aliceToken();
+        JsSockets.Socket caller = call.caller();
+        JsSockets.Socket callee = call.callee();
         String callId = connectedCall(caller, callee, bob);
 
         callee.close();
@@ -75,11 +76,11 @@ class VanishedClientIT extends SocketServiceIT {
     @Test
     void a_participant_not_back_in_time_ends_the_call_with_connection_error_for_the_peer() {
         CallingApi api = api();
-        String bob = newUser("bob");
-        String bobToken = api.token(bob);
-        String aliceToken = api.token(newUser("alice"));
-        JsSockets.Socket caller = sockets.connect(aliceToken);
-        JsSockets.Socket callee = sockets.connect(bobToken);
+        Call call = twoUsersWithSockets(api);
+        String bob = call.bob();
+        String bobToken = call.bobToken();
+        JsSockets.Socket caller = call.caller();
+        JsSockets.Socket callee = call.callee();
         String callId = connectedCall(caller, callee, bob);
 
         callee.close();
