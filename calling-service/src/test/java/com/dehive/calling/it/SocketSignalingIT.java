@@ -143,6 +143,32 @@ class SocketSignalingIT extends SocketServiceIT {
     }
 
     @Test
+    void a_declined_call_tells_the_callees_sockets_and_the_caller_in_their_shapes() {
+        JsSockets.Socket caller = sockets.connect(aliceToken);
+        JsSockets.Socket phone = sockets.connect(bobToken);
+        JsSockets.Socket laptop = sockets.connect(bobToken);
+        caller.emit("startCall", Map.of("target_user_id", bob));
+        String callId = phone.await("incomingCall").get("call_id").asText();
+        laptop.await("incomingCall");
+
+        phone.emit("declineCall", Map.of("call_id", callId));
+        for (JsSockets.Socket callee : List.of(phone, laptop)) {
+            JsonNode declined = callee.await("callDeclined");
+            assertThat(declined.get("call_id").asText()).isEqualTo(callId);
+            assertThat(declined.get("status").asText()).isEqualTo("declined");
+            assertThat(declined.get("timestamp").asText()).isNotBlank();
+        }
+        JsonNode forCaller = caller.await("callDeclined");
+        assertThat(forCaller.get("call_id").asText()).isEqualTo(callId);
+        assertThat(forCaller.get("callee_id").asText()).isEqualTo(bob);
+        assertThat(forCaller.get("reason").asText()).isEqualTo("user_declined");
+        assertThat(forCaller.get("timestamp").asText()).isNotBlank();
+        // the call is over: no more signaling into it
+        assertThat(caller.call("signalOffer", Map.of("call_id", callId, "offer", "v=0")).get("error").get("code")
+                .asText()).isEqualTo("INVALID_CALL_STATE");
+    }
+
+    @Test
     void acknowledgements_answer_with_the_result_and_payloads_may_be_json_strings() {
         JsSockets.Socket caller = sockets.connect(aliceToken);
         JsonNode ack = caller.call("startCall", "{\"target_user_id\":\"" + bob + "\",\"with_video\":false}");
