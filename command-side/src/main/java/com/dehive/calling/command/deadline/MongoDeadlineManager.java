@@ -120,7 +120,8 @@ public class MongoDeadlineManager extends AbstractDeadlineManager {
                     .append("metadata", serializer.serialize(message.getMetaData(), String.class).getData())
                     .append("due_at", Date.from(triggerDateTime))
                     .append("claimed_until", new Date(0)));
-            long delay = Math.max(0, Duration.between(clock.instant(), triggerDateTime).toMillis());
+            // a millisecond late rather than a fraction early: due_at is stored in whole milliseconds
+            long delay = Math.max(0, Duration.between(clock.instant(), triggerDateTime).toMillis() + 1);
             scheduler.schedule(this::fireDue, delay, TimeUnit.MILLISECONDS);
         });
         return scheduleId;
