@@ -13,8 +13,11 @@ import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenSto
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
 
 /**
  * Axon's event store and token store in MongoDB, configured by hand (the axon-mongo starter stops at 4.10 and
@@ -44,13 +47,16 @@ class AxonStoreConfig {
         return engine;
     }
 
+    /** Several nodes share the tokens; a node that stops renewing its claims loses them after the claim timeout. */
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
-                          TransactionManager transactionManager) {
+                          TransactionManager transactionManager,
+                          @Value("${calling.processing.claim-timeout}") Duration claimTimeout) {
         return MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .transactionManager(transactionManager)
+                .claimTimeout(claimTimeout)
                 .build();
     }
 }

@@ -1,9 +1,8 @@
 package com.dehive.calling.gateway.notify;
 
-import com.dehive.calling.gateway.relay.MissedSignals;
+import com.dehive.calling.gateway.cluster.Fanout;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.ServerEvents;
-import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.UserProfile;
 import com.dehive.calling.shared.audit.AuditMetaData;
@@ -22,12 +21,15 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Tells the sockets what happened to their calls, fed by the event stream: a call started over REST rings the
  * callee's sockets exactly as one started over a socket, and endings the service decides reach both parties. The
  * socket a command came through (its {@code socket_id} metadata) gets the sender's shape of the answer. Never
- * replayed: a rebuild must not ring anyone.
+ * replayed: a rebuild must not ring anyone. With several nodes, the processor's segments are shared among them and
+ * each event is told once, through the {@link Fanout}, to the sockets wherever they are.
  */
 @Component
 @DisallowReplay
@@ -36,17 +38,14 @@ public class CallNotifier {
 
     public static final String PROCESSING_GROUP = "socket-notifier";
 
-    private final SocketClients clients;
+    private final Fanout clients;
     private final ParticipationView view;
-    private final MissedSignals missed;
-
     private final MeterRegistry meters;
 
-    public CallNotifier(SocketClients clients, ParticipationView view, MissedSignals missed, MeterRegistry meters) {
-        this.meters = meters;
+    public CallNotifier(Fanout clients, ParticipationView view, MeterRegistry meters) {
         this.clients = clients;
         this.view = view;
-        this.missed = missed;
+        this.meters = meters;
     }
 
     @EventHandler
@@ -54,7 +53,7 @@ public class CallNotifier {
         String callId = event.callId().toString();
         if (!event.calleeBusy()) {
             // known to the relay before anyone hears of the call: the caller's offer may follow at once
-            view.started(event.callId(), event.caller().id(), event.callee(), event.createdAt());
+            clients.callStarted(event.callId(), event.caller().id(), event.callee(), event.createdAt());
         }
         if (socketId != null) {
             clients.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
@@ -64,18 +63,23 @@ public class CallNotifier {
             clients.toUser(event.callee(), "incomingCall", new ServerEvents.IncomingCall(callId,
                     event.caller().id().toString(), info(event.caller()), event.withVideo(), event.withAudio(),
                     event.createdAt()));
+            // from the start command to the callee's devices ringing
+            meters.timer("calling.calls.setup.latency").record(Duration.between(event.createdAt(), Instant.now()));
         }
     }
 
     @EventHandler
     void on(CallAcceptedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
         String callId = event.callId().toString();
-        view.accepted(event.callId(), socketId).ifPresent(startedAt -> meters.timer("calling.calls.answer.time")
-                .record(java.time.Duration.between(startedAt, event.acceptedAt())));
+        view.startedAt(event.callId()).ifPresent(startedAt -> meters.timer("calling.calls.answer.time")
+                .record(Duration.between(startedAt, event.acceptedAt())));
+        clients.callAccepted(event.callId(), socketId);
         UserId callee = event.callee().id();
         var elsewhere = new ServerEvents.CallAnsweredElsewhere(callId, event.acceptedAt());
-        if (socketId != null && clients.toSocket(socketId, "callAccepted",
-                new ServerEvents.CallAcceptedBySelf(callId, "connected", event.acceptedAt()))) {
+        if (socketId != null) {
+            // the answering socket, if it is still there, hears it answered; the callee's other devices stop ringing
+            clients.toSocket(socketId, "callAccepted",
+                    new ServerEvents.CallAcceptedBySelf(callId, "connected", event.acceptedAt()));
             clients.toUserExcept(callee, socketId, "callAnsweredElsewhere", elsewhere);
         } else {
             clients.toUser(callee, "callAnsweredElsewhere", elsewhere);
@@ -87,7 +91,7 @@ public class CallNotifier {
     @EventHandler
     void on(CallDeclinedEvent event) {
         String callId = event.callId().toString();
-        view.ended(event.callId());
+        clients.callEnded(event.callId(), event.caller(), event.callee());
         meters.counter("calling.calls.outcomes", "reason", "user_declined").increment();
         clients.toUser(event.callee(), "callDeclined",
                 new ServerEvents.CallDeclinedBySelf(callId, "declined", event.declinedAt()));
@@ -98,9 +102,7 @@ public class CallNotifier {
     @EventHandler
     void on(CallEndedEvent event) {
         String callId = event.callId().toString();
-        view.ended(event.callId());
-        missed.forget(event.caller());
-        missed.forget(event.callee());
+        clients.callEnded(event.callId(), event.caller(), event.callee());
         String reason = event.reason().wireName();
         meters.counter("calling.calls.outcomes", "reason", reason).increment();
         if (event.endedBy() == null) {
@@ -136,7 +138,7 @@ public class CallNotifier {
 
     @EventHandler
     void on(ParticipantReconnectedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
-        view.reconnected(event.callId(), event.participant(), socketId);
+        clients.callReconnected(event.callId(), event.participant(), socketId);
         clients.toUser(event.peer(), "peerReconnected", new ServerEvents.PeerReconnected(event.callId().toString(),
                 event.participant().toString(), event.reconnectedAt()));
     }

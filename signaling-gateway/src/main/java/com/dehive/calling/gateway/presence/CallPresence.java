@@ -3,10 +3,9 @@ package com.dehive.calling.gateway.presence;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
-import com.dehive.calling.gateway.relay.MissedSignals;
+import com.dehive.calling.gateway.cluster.Presence;
 import com.dehive.calling.gateway.relay.Participation;
 import com.dehive.calling.gateway.relay.ParticipationView;
-import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.call.ReportParticipantBackCommand;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,25 +35,21 @@ public class CallPresence {
     private final CommandGateway commands;
     private final QueryGateway queries;
     private final ParticipationView view;
-    private final SocketClients clients;
-    private final MissedSignals missed;
+    private final Presence presence;
 
-    public CallPresence(CommandGateway commands, QueryGateway queries, ParticipationView view, SocketClients clients,
-                        MissedSignals missed) {
+    public CallPresence(CommandGateway commands, QueryGateway queries, ParticipationView view, Presence presence) {
         this.commands = commands;
         this.queries = queries;
         this.view = view;
-        this.clients = clients;
-        this.missed = missed;
+        this.presence = presence;
     }
 
-    /** A socket closed; if it was the user's last one here, their live call learns they are gone. */
+    /** A socket closed; if it was the user's last one on any node, their live call learns they are gone. */
     public void socketClosed(SocketIOClient client, AuthenticatedUser user, String clientAddress) {
         String socketId = client.getSessionId().toString();
-        if (clients.socketsOfExcept(user.id(), socketId) > 0) {
-            return;
-        }
-        liveCallOf(user.id()).thenCompose(call -> call
+        presence.left(user.id(), socketId).thenCompose(stillThere -> stillThere
+                        ? CompletableFuture.completedFuture(Optional.<CallId>empty()) : liveCallOf(user.id()))
+                .thenCompose(call -> call
                         .map(live -> commands.send(new ReportParticipantGoneCommand(live, user.id()),
                                 AuditTrail.ofSocket(user, socketId, clientAddress)))
                         .orElse(CompletableFuture.completedFuture(null)))
@@ -64,11 +60,33 @@ public class CallPresence {
                 });
     }
 
+    /**
+     * Users whose sockets were on a node that died: those with no socket left anywhere are reported gone from their
+     * live call, which then waits out the grace period for them to reconnect to another node.
+     */
+    public void vanishedWithNode(Set<UserId> users) {
+        for (UserId user : users) {
+            presence.nodesOf(user).thenCompose(nodes -> nodes.isEmpty() ? liveCallOf(user)
+                            : CompletableFuture.completedFuture(Optional.<CallId>empty()))
+                    .thenCompose(call -> call
+                            .map(live -> commands.send(new ReportParticipantGoneCommand(live, user)))
+                            .orElse(CompletableFuture.completedFuture(null)))
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            log.warn("event=participant_gone_not_recorded user={} error={}", user,
+                                    failure.toString());
+                        }
+                    });
+        }
+    }
+
     /** A socket authenticated; if its user's live call thought them gone, it goes on, and they get what they missed. */
     public void socketAuthenticated(SocketIOClient client, AuthenticatedUser user, String clientAddress) {
         String socketId = client.getSessionId().toString();
-        missed.takeAll(user.id()).forEach(signal -> client.sendEvent(signal.event(), signal.payload()));
-        liveCallOf(user.id()).thenCompose(call -> {
+        presence.joined(user.id(), socketId).thenCompose(missed -> {
+            missed.forEach(signal -> client.sendEvent(signal.event(), signal.payload()));
+            return liveCallOf(user.id());
+        }).thenCompose(call -> {
             if (call.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }

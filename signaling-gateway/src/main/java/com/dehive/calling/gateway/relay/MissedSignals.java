@@ -33,13 +33,16 @@ public class MissedSignals {
         this.clock = clock;
     }
 
-    void keep(UserId user, String event, Object payload) {
+    /** Keeps a message; answers false when the oldest kept one had to make room for it. */
+    public boolean keep(UserId user, String event, Object payload) {
         Deque<Missed> missed = byUser.computeIfAbsent(user, key -> new ArrayDeque<>());
         synchronized (missed) {
-            if (missed.size() >= maxPerUser) {
+            boolean full = missed.size() >= maxPerUser;
+            if (full) {
                 missed.pollFirst();
             }
             missed.addLast(new Missed(event, payload, clock.instant()));
+            return !full;
         }
     }
 

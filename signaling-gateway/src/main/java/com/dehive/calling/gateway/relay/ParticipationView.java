@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live calls this node relays for, in memory, kept current by the event notifier (no event-store read per
- * message). A call it has not seen (started before this node came up) is looked up once in the calls read model
+ * The live calls this node relays for, in memory, kept current by the event notifier through the {@link
+ * com.dehive.calling.gateway.cluster.Fanout} (no event-store read per message). A call it has not seen (started before this node came up) is looked up once in the calls read model
  * and kept from then on.
  */
 public class ParticipationView {
@@ -31,10 +31,14 @@ public class ParticipationView {
         live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null, startedAt));
     }
 
-    /** Marks the call connected; answers when it started ringing, when this node saw that. */
-    public Optional<Instant> accepted(CallId callId, String socketId) {
-        Participation call = live.computeIfPresent(callId.toString(), (id, known) -> known.accepted(socketId));
-        return Optional.ofNullable(call == null ? null : call.startedAt());
+    /** Marks the call connected; the callee's signaling goes to the socket that answered, if one did. */
+    public void accepted(CallId callId, String socketId) {
+        live.computeIfPresent(callId.toString(), (id, known) -> known.accepted(socketId));
+    }
+
+    /** When the call started ringing, if this node knows the call. */
+    public Optional<Instant> startedAt(CallId callId) {
+        return Optional.ofNullable(live.get(callId.toString())).map(Participation::startedAt);
     }
 
     /** A callee who came back talks on their new socket (if they had answered on one). */

@@ -1,7 +1,7 @@
 package com.dehive.calling.gateway.relay;
 
+import com.dehive.calling.gateway.cluster.Fanout;
 import com.dehive.calling.gateway.socket.ServerEvents;
-import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.gateway.socket.SocketPayloads;
 import com.dehive.calling.gateway.web.Failure;
 import com.dehive.calling.shared.CallingException;
@@ -44,23 +44,18 @@ public class Relay {
     private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final ParticipationView view;
-    private final SocketClients clients;
+    private final Fanout fanout;
     private final SocketPayloads payloads;
-    private final MissedSignals missed;
 
     private final Map<Signal, Counter> relayed = new EnumMap<>(Signal.class);
-    private final Counter held;
 
-    public Relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed,
-                 MeterRegistry meters) {
+    public Relay(ParticipationView view, Fanout fanout, SocketPayloads payloads, MeterRegistry meters) {
         for (Signal signal : Signal.values()) {
             relayed.put(signal, meters.counter("calling.signaling.relayed", "type", signal.event));
         }
-        this.held = meters.counter("calling.signaling.held");
         this.view = view;
-        this.clients = clients;
+        this.fanout = fanout;
         this.payloads = payloads;
-        this.missed = missed;
     }
 
     /**
@@ -107,14 +102,7 @@ public class Relay {
         };
         relayed.get(signal).increment();
         UserId receiver = call.otherThan(sender);
-        if (receiver.equals(call.callee()) && call.calleeSocket() != null
-                && clients.toSocket(call.calleeSocket(), signal.event, out)) {
-            return;
-        }
-        if (clients.toUser(receiver, signal.event, out) == 0) {
-            missed.keep(receiver, signal.event, out); // delivered if they come back within the grace period
-            held.increment();
-        }
+        fanout.signal(receiver, receiver.equals(call.callee()) ? call.calleeSocket() : null, signal.event, out);
     }
 
     private static SocketPayloads.Rejected rejected(ErrorCode code, String message) {

@@ -3,6 +3,9 @@ package com.dehive.calling.gateway.socket;
 import com.dehive.calling.gateway.auth.AuthProperties;
 import com.dehive.calling.gateway.auth.JwtUsers;
 import com.dehive.calling.gateway.auth.session.DecodeSessions;
+import com.dehive.calling.gateway.cluster.Fanout;
+import com.dehive.calling.gateway.cluster.Presence;
+import com.dehive.calling.gateway.cluster.RedisPresence;
 import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
@@ -48,9 +51,8 @@ class SocketConfig {
     }
 
     @Bean
-    Relay relay(ParticipationView view, SocketClients clients, SocketPayloads payloads, MissedSignals missed,
-                MeterRegistry meters) {
-        return new Relay(view, clients, payloads, missed, meters);
+    Relay relay(ParticipationView view, Fanout fanout, SocketPayloads payloads, MeterRegistry meters) {
+        return new Relay(view, fanout, payloads, meters);
     }
 
     /** Live calls this node relays for, and its connected sockets, as gauges. */
@@ -64,8 +66,12 @@ class SocketConfig {
 
     @Bean
     CallPresence callPresence(CommandGateway commands, QueryGateway queries, ParticipationView view,
-                              SocketClients clients, MissedSignals missed) {
-        return new CallPresence(commands, queries, view, clients, missed);
+                              Presence presence) {
+        CallPresence calls = new CallPresence(commands, queries, view, presence);
+        if (presence instanceof RedisPresence shared) {
+            shared.onVanished(calls::vanishedWithNode);
+        }
+        return calls;
     }
 
     @Bean

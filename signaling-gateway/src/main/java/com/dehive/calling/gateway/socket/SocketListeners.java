@@ -173,9 +173,7 @@ class SocketListeners {
             return authenticator.bySession(claim.get("session_id").asText(),
                     claim.hasNonNull("fingerprint_hashed") ? claim.get("fingerprint_hashed").asText() : null,
                     clientAddress(client)).thenApply(sessionUser -> {
-                        SocketClients.authenticate(client, sessionUser);
-                        log.info("event=socket_authenticated socket={} user={} via=identity_session",
-                                client.getSessionId(), sessionUser.id());
+                        authenticated(client, sessionUser, "identity_session");
                         return confirm(client, sessionUser);
                     });
         }
