@@ -51,12 +51,15 @@ class AxonStoreConfig {
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
                           TransactionManager transactionManager,
-                          @Value("${calling.processing.claim-timeout}") Duration claimTimeout) {
+                          @Value("${calling.processing.claim-timeout}") Duration claimTimeout,
+                          @Value("${calling.node-id}") String nodeId) {
         return MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .transactionManager(transactionManager)
                 .claimTimeout(claimTimeout)
+                // claims name the node as everything else does (events' metadata, deadlines, presence)
+                .nodeId(nodeId)
                 .build();
     }
 }
