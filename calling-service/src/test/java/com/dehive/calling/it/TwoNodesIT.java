@@ -1,6 +1,9 @@
 package com.dehive.calling.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +31,8 @@ import static org.awaitility.Awaitility.await;
 class TwoNodesIT {
 
     private static final Duration NODE_DEATH = Duration.ofSeconds(40);
+    private static final List<String> PROCESSORS = List.of("socket-notifier", "call-history", "call-analytics",
+            "conversation-messages");
 
     @TempDir
     static Path dataDir;
@@ -65,6 +70,15 @@ class TwoNodesIT {
             } catch (Exception e) {
                 // keep stopping the others
             }
+        }
+    }
+
+    @Test
+    @Order(0)
+    void every_processor_shares_its_segments_between_the_nodes() {
+        for (String processor : PROCESSORS) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(owners(processor))
+                    .as(processor).containsExactlyInAnyOrder("node-1", "node-2"));
         }
     }
 
@@ -155,6 +169,11 @@ class TwoNodesIT {
         await().atMost(NODE_DEATH).until(() -> !callee.events("callEnded").isEmpty());
         assertThat(callee.events("callEnded").get(0).get("reason").asText()).isEqualTo("timeout");
         assertThat(endings(callId)).isEqualTo(1);
+        // the survivor has taken over the dead node's share of every processor
+        for (String processor : PROCESSORS) {
+            await().atMost(NODE_DEATH).untilAsserted(() -> assertThat(owners(processor))
+                    .as(processor).containsExactly("node-1", "node-1"));
+        }
 
         node2 = ServiceProcess.start(dataDir.resolve("2b"), environment("node-2"));
         on2.close();
@@ -200,6 +219,17 @@ class TwoNodesIT {
         assertThat(endings(goesOn)).isZero();
         ginaSocket.emit("endCall", Map.of("call_id", goesOn));
         assertThat(hankAgain.await("callEnded").get("reason").asText()).isEqualTo("user_hangup");
+    }
+
+    /** Which node holds each segment of a processor, as the shared token store says. */
+    private static List<String> owners(String processor) {
+        try (MongoClient client = MongoClients.create(store.uri())) {
+            List<String> owners = new ArrayList<>();
+            client.getDatabase("dehive").getCollection("trackingtokens")
+                    .find(new Document("processorName", processor))
+                    .forEach(token -> owners.add(token.getString("owner")));
+            return owners;
+        }
     }
 
     /** The callEnded events a socket heard for one call (alice, busy, also hears of carol's call). */
