@@ -22,7 +22,7 @@ class OperationsIT extends SocketServiceIT {
     }
 
     @Test
-    void metrics_count_calls_signaling_and_sockets() {
+    void metrics_count_calls_signaling_sockets_and_projection_lag() {
         CallingApi api = api();
         Call call = twoUsersWithSockets(api);
         JsSockets.Socket caller = call.caller();
@@ -40,6 +40,12 @@ class OperationsIT extends SocketServiceIT {
             assertThat(metrics).contains("calling_signaling_relayed_total{type=\"signalOffer\"}");
             assertThat(metrics).contains("calling_sockets_connected");
             assertThat(metrics).contains("calling_calls_live");
+            assertThat(metrics).contains("calling_calls_setup_latency_seconds_count");
+            assertThat(metrics).contains("calling_signaling_held_total");
+            assertThat(metrics).contains("calling_signaling_dropped_total");
+            assertThat(metrics).containsPattern("calling_projection_lag_seconds_count\\{processor=\"call-history\"");
+            assertThat(metrics).containsPattern(
+                    "calling_projection_lag_seconds\\{processor=\"socket-notifier\",quantile=\"0.99\"");
         });
     }
 }

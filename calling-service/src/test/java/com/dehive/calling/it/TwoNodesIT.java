@@ -75,7 +75,12 @@ class TwoNodesIT {
 
     @Test
     @Order(0)
-    void every_processor_shares_its_segments_between_the_nodes() {
+    void every_processor_shares_its_segments_between_the_nodes_whose_health_reflects_mongodb_and_redis() {
+        for (ServiceProcess node : List.of(node1, node2)) {
+            JsonNode health = node.api().get("/actuator/health", null).body();
+            assertThat(health.get("components").get("mongo").get("status").asText()).isEqualTo("UP");
+            assertThat(health.get("components").get("redis").get("status").asText()).isEqualTo("UP");
+        }
         for (String processor : PROCESSORS) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(owners(processor))
                     .as(processor).containsExactlyInAnyOrder("node-1", "node-2"));

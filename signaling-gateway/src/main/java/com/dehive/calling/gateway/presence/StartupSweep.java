@@ -22,8 +22,9 @@ import java.util.List;
  * After a restart of a single node, every socket of the calls that were live is gone: each participant is reported
  * gone, so that those who reconnect within the grace period go on talking and the calls of those who don't end
  * with connection_error instead of keeping their users busy forever. (Ring timeouts need nothing: they are
- * persistent deadlines.) With several nodes sharing Redis, another node may still hold those sockets, so this
- * node leaves them alone.
+ * persistent deadlines.) With Redis, presence decides instead: another node may still hold those sockets, and
+ * {@link com.dehive.calling.gateway.cluster.RedisPresence} reports gone the users of a node that died (this node's
+ * previous life included) who have no socket left anywhere.
  */
 @Component
 class StartupSweep {
