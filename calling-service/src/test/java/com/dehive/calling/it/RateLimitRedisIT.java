@@ -2,6 +2,7 @@ package com.dehive.calling.it;
 
 import com.dehive.calling.gateway.ratelimit.RateLimitedException;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,13 +11,17 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The limits in a real redis-server, shared by every node that points at it. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitRedisIT extends ServiceIT {
 
     private static final TestRedis REDIS = TestRedis.start();
@@ -35,6 +41,7 @@ class RateLimitRedisIT extends ServiceIT {
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("calling.redis.url", REDIS::url);
         registry.add("calling.rate-limit.call-starts", () -> "3");
+        registry.add("calling.rate-limit.auth-failures", () -> "5");
     }
 
     @AfterAll
@@ -53,6 +60,24 @@ class RateLimitRedisIT extends ServiceIT {
         } finally {
             client.shutdown();
         }
+    }
+
+    /**
+     * Handshakes run on Netty threads, so the limit is read from Redis in the background. Last: it leaves the test
+     * address out of attempts.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void socket_handshakes_with_bad_tokens_are_refused_once_the_address_has_failed_too_often() {
+        List<String> codes = new ArrayList<>();
+        try (JsSockets sockets = new JsSockets(socketPort)) {
+            for (int attempt = 0; attempt < 10 && !codes.contains("RATE_LIMITED"); attempt++) {
+                JsonNode refused = sockets.open(Map.of("token", "forged.token.value")).awaitConnectError();
+                codes.add(refused.get("data").get("code").asText());
+            }
+        }
+        assertThat(codes.subList(0, 5)).containsOnly("AUTHENTICATION_REQUIRED");
+        assertThat(codes).contains("RATE_LIMITED");
     }
 
     @Test

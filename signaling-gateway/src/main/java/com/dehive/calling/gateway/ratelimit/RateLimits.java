@@ -70,6 +70,44 @@ public class RateLimits {
         bucket(limit, subject).tryConsume(1);
     }
 
+    /**
+     * {@link #record} without waiting on the store; answers how long (nanoseconds) the subject is now out of tokens,
+     * 0 when it has some left.
+     */
+    public CompletableFuture<Long> recordAsync(Limit limit, String subject) {
+        if (!buckets.isAsyncModeSupported()) {
+            ConsumptionProbe probe = bucket(limit, subject).tryConsumeAndReturnRemaining(1);
+            return CompletableFuture.completedFuture(outOfTokensFor(probe));
+        }
+        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+                .tryConsumeAndReturnRemaining(1).thenApply(RateLimits::outOfTokensFor);
+    }
+
+    /** Without taking a token and without waiting on the store: how long (nanoseconds) the subject has none left. */
+    public CompletableFuture<Long> waitAsync(Limit limit, String subject) {
+        if (!buckets.isAsyncModeSupported()) {
+            return CompletableFuture.completedFuture(waitFor(bucket(limit, subject).estimateAbilityToConsume(1)));
+        }
+        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+                .estimateAbilityToConsume(1).thenApply(RateLimits::waitFor);
+    }
+
+    /** Counts a refusal decided without asking the store (from what an earlier answer said). */
+    public RateLimitedException refusedFor(Limit limit, long nanosToWait) {
+        return refused(limit, nanosToWait);
+    }
+
+    private static long outOfTokensFor(ConsumptionProbe probe) {
+        if (!probe.isConsumed()) {
+            return probe.getNanosToWaitForRefill();
+        }
+        return probe.getRemainingTokens() > 0 ? 0 : probe.getNanosToWaitForReset();
+    }
+
+    private static long waitFor(EstimationProbe estimate) {
+        return estimate.canBeConsumed() ? 0 : estimate.getNanosToWaitForRefill();
+    }
+
     /** Refuses, with the seconds to wait, when the subject has no token left; takes none. */
     public void requireAvailable(Limit limit, String subject) {
         EstimationProbe estimate = bucket(limit, subject).estimateAbilityToConsume(1);

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Proves who is behind a socket from the credential it presents (at the handshake or in {@code identity}), with the
- * same decoder and the same failure limit per address as REST.
+ * same decoder and the same failure limit per address as REST, without waiting on Redis on a Netty thread.
  */
 public class SocketAuthenticator {
 
@@ -35,32 +35,32 @@ public class SocketAuthenticator {
 
     /** Auth mode session: validated by the Decode gateway (or its cache), without blocking the caller. */
     public CompletableFuture<AuthenticatedUser> bySession(String sessionId, String fingerprint, String clientAddress) {
-        failures.requireAllowed(clientAddress);
+        failures.requireAllowedOnSocket(clientAddress);
         if (sessions == null) {
             return CompletableFuture.failedFuture(new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
                     "Sessions are not accepted here: authenticate with a token"));
         }
         return sessions.validate(sessionId, fingerprint).whenComplete((user, failure) -> {
             if (failure != null && Failure.describe(failure).code() == ErrorCode.AUTHENTICATION_REQUIRED) {
-                failures.failed(clientAddress);
+                failures.failedOnSocket(clientAddress);
             }
         });
     }
 
     public AuthenticatedUser byToken(String token, String clientAddress) {
-        failures.requireAllowed(clientAddress);
+        failures.requireAllowedOnSocket(clientAddress);
         if (sessions != null) {
             throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
                     "Tokens are not accepted here: authenticate with a session_id");
         }
         if (token == null || token.isBlank()) {
-            failures.failed(clientAddress);
+            failures.failedOnSocket(clientAddress);
             throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED, "A token is required");
         }
         try {
             return users.user(decoder.decode(token));
         } catch (JwtException | OAuth2AuthenticationException e) {
-            failures.failed(clientAddress);
+            failures.failedOnSocket(clientAddress);
             throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED, "The token is invalid or expired");
         }
     }

@@ -131,8 +131,7 @@ class SocketListeners {
                         credentials.get("fingerprint_hashed") == null ? null
                                 : String.valueOf(credentials.get("fingerprint_hashed")), clientAddress(client));
             } catch (CallingException e) {
-                return new com.corundumstudio.socketio.AuthTokenResult(false,
-                        Map.of("message", e.getMessage(), "code", e.code().name()));
+                return new com.corundumstudio.socketio.AuthTokenResult(false, refusal(e));
             }
             client.set(PENDING_AUTH, pending.whenComplete((user, failure) -> {
                 if (failure == null) {
@@ -153,9 +152,13 @@ class SocketListeners {
             authenticated(client, user, "handshake");
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         } catch (CallingException e) {
-            return new com.corundumstudio.socketio.AuthTokenResult(false,
-                    Map.of("message", e.getMessage(), "code", e.code().name()));
+            return new com.corundumstudio.socketio.AuthTokenResult(false, refusal(e));
         }
+    }
+
+    /** What a refused handshake tells the client: {@code err.message}, and the error code in {@code err.data}. */
+    private static Map<String, Object> refusal(CallingException e) {
+        return Map.of("message", e.getMessage(), "data", Map.of("code", e.code().name()));
     }
 
     /**
