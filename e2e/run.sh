@@ -4,17 +4,8 @@
 # installs them) and the packaged jar (mvn package). Screenshots go to target/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")"
-root=$(cd .. && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source ./processes.sh
 
-free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 turn_port=$(free_port)
 http_port=$(free_port)
 socket_port=$(free_port)
@@ -33,11 +24,7 @@ CALLING_AUTH_MODE=dev TURN_HOST=127.0.0.1 TURN_PORT="$turn_port" TURN_SECRET="$s
   > "$work/service.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$http_port/actuator/health" > /dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$http_port/actuator/health" > /dev/null || { tail -40 "$work/service.log"; exit 1; }
+await_healthy "$http_port" "$work/service.log"
 mongo_url=$(grep -o 'connection=mongodb://[0-9.:]*' "$work/service.log" | head -1 | cut -d= -f2)
 
 npm ci --no-audit --no-fund --silent

@@ -4,18 +4,9 @@
 # (mvn package). behind-nginx.mjs then makes a call between users that nginx put on different nodes.
 set -euo pipefail
 cd "$(dirname "$0")"
-root=$(cd .. && pwd)
+source ./processes.sh
 jar="$root/calling-service/target/calling-service.jar"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
-free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 redis_port=$(free_port)
 store_port=$(free_port)
 public_port=$(free_port)
@@ -42,12 +33,7 @@ for node in 1 2; do
   pids+=($!)
 done
 for node in 1 2; do
-  for _ in $(seq 1 180); do
-    curl -sf "http://127.0.0.1:${http_port[$node]}/actuator/health" > /dev/null && break
-    sleep 0.5
-  done
-  curl -sf "http://127.0.0.1:${http_port[$node]}/actuator/health" > /dev/null \
-    || { tail -40 "$work/node-$node.log"; exit 1; }
+  await_healthy "${http_port[$node]}" "$work/node-$node.log"
 done
 
 # deploy/nginx.conf, with the nodes' loopback ports for the compose service names and paths nginx may write to

@@ -9,6 +9,8 @@ import com.dehive.calling.shared.replay.FindReplayProgressQuery;
 import com.dehive.calling.shared.replay.ReplayProgressView;
 import com.dehive.calling.shared.replay.ReplayProjectionCommand;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -16,6 +18,9 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -49,12 +54,15 @@ public class ProjectionReplayer {
     private static final Logger log = LoggerFactory.getLogger(ProjectionReplayer.class);
 
     private final EventProcessingConfiguration processors;
+    private final EventStore events;
     private final MongoDatabase database;
     private final Map<String, Replay> replays = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
 
-    public ProjectionReplayer(@Lazy EventProcessingConfiguration processors, MongoDatabase database) {
+    public ProjectionReplayer(@Lazy EventProcessingConfiguration processors, @Lazy EventStore events,
+                              MongoDatabase database) {
         this.processors = processors;
+        this.events = events;
         this.database = database;
     }
 
@@ -67,7 +75,7 @@ public class ProjectionReplayer {
                     "A rebuild of " + command.projection() + " is already running");
         }
         long eventsInStore = database.getCollection("domainevents").countDocuments();
-        Replay replay = new Replay(clock.instant(), eventsInStore);
+        Replay replay = new Replay(clock.instant(), eventsInStore, lastEventAt());
         processor.shutDown();
         processor.resetTokens();
         replays.put(command.projection(), replay);
@@ -105,16 +113,36 @@ public class ProjectionReplayer {
                 Math.round(processed / seconds * 10) / 10.0, done, replay.startedAt, finishedAt);
     }
 
+    /**
+     * A token at the newest event in the store (null when there is none). The store's own head token is "now", which
+     * a rebuild never reaches unless new events come.
+     */
+    private TrackingToken lastEventAt() {
+        Document newest = database.getCollection("domainevents").find()
+                .sort(Sorts.descending("timestamp")).limit(1).first();
+        return newest == null ? null : events.createTokenAt(Instant.parse(newest.getString("timestamp")));
+    }
+
+    /**
+     * Done once every segment has reached the newest event that was in the store when the rebuild began, and has
+     * nothing left. "Caught up" alone is not enough: a segment reports it whenever its stream has nothing buffered
+     * for a moment, which happens between the batches of a long rebuild.
+     */
     private static boolean isDone(Replay replay, TrackingEventProcessor processor) {
         if (replay.finishedAt != null) {
             return true;
         }
         Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        // Before the processor has claimed its segments again there is no status yet: still starting. A segment
-        // stays "replaying" until an event beyond the reset point arrives, so having caught up with the store
-        // counts as done too.
-        return !status.isEmpty() && status.values().stream()
-                .allMatch(segment -> !segment.isReplaying() || segment.isCaughtUp());
+        // before the processor has claimed its segments again there is no status yet: still starting
+        return !status.isEmpty() && status.values().stream().allMatch(segment -> reached(segment, replay.newestAtStart));
+    }
+
+    private static boolean reached(EventTrackerStatus segment, TrackingToken head) {
+        if (head == null) {
+            return true; // the store was empty
+        }
+        TrackingToken position = WrappedToken.unwrapLowerBound(segment.getTrackingToken());
+        return position != null && position.covers(head) && segment.isCaughtUp();
     }
 
     private TrackingEventProcessor processorOf(String projection) {
@@ -129,12 +157,14 @@ public class ProjectionReplayer {
     private static final class Replay {
         private final Instant startedAt;
         private final long eventsInStore;
+        private final TrackingToken newestAtStart;
         private final AtomicLong processed = new AtomicLong();
         private volatile Instant finishedAt;
 
-        Replay(Instant startedAt, long eventsInStore) {
+        Replay(Instant startedAt, long eventsInStore, TrackingToken newestAtStart) {
             this.startedAt = startedAt;
             this.eventsInStore = eventsInStore;
+            this.newestAtStart = newestAtStart;
         }
 
         Instant finishedAt(Instant now) {
