@@ -147,6 +147,33 @@ class TwoNodesIT {
 
     @Test
     @Order(2)
+    void a_participant_who_drops_and_comes_back_on_the_other_node_gets_what_was_relayed_meanwhile_in_order() {
+        String kate = "two-kate";
+        String leo = "two-leo";
+        String leoToken = node2.api().token(leo);
+        JsSockets.Socket caller = on1.connect(node1.api().token(kate));
+        JsSockets.Socket callee = on2.connect(leoToken);
+        String callId = connectedCall(caller, callee, leo);
+
+        callee.close();
+        assertThat(caller.await("peerDisconnected").get("user_id").asText()).isEqualTo(leo);
+        caller.emitAll("iceCandidate", candidates(callId, "while-away").subList(0, 5));
+        assertThat(caller.call("ping", Map.of()).get("ok").asBoolean()).isTrue(); // relayed (and kept) by now
+
+        JsSockets.Socket back = on1.connect(leoToken);
+        await().untilAsserted(() -> assertThat(back.events("iceCandidate")).hasSize(5));
+        assertThat(candidateNames(back)).isEqualTo(expectedNames("while-away").subList(0, 5));
+        assertThat(caller.await("peerReconnected").get("user_id").asText()).isEqualTo(leo);
+        caller.emit("signalOffer", Map.of("call_id", callId, "offer", Map.of("type", "offer", "sdp", "again")));
+        assertThat(back.await("signalOffer").get("offer").get("sdp").asText()).isEqualTo("again");
+        caller.emit("endCall", Map.of("call_id", callId));
+        back.await("callEnded");
+        JsSockets.settle();
+        assertThat(back.events("iceCandidate")).hasSize(5);
+    }
+
+    @Test
+    @Order(3)
     void rate_limits_count_the_starts_made_on_every_node() {
         String dave = "two-dave";
         String token = node1.api().token(dave);
@@ -162,7 +189,7 @@ class TwoNodesIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void a_ring_timeout_armed_on_a_node_that_dies_still_fires() {
         String erin = "two-erin";
         JsSockets.Socket callee = on1.connect(node1.api().token(erin));
@@ -187,7 +214,7 @@ class TwoNodesIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a_node_killed_mid_call_lets_its_users_go_on_from_the_other_node_and_ends_the_calls_of_those_who_do_not() {
         CallingApi api = node1.api();
         String gina = "two-gina";
