@@ -96,10 +96,6 @@ public class SocketPayloads {
     }
 
     private int sizeOf(JsonNode payload) {
-        try {
-            return json.writeValueAsBytes(payload).length;
-        } catch (JsonProcessingException e) {
-            throw new Rejected(Failure.of(ErrorCode.INVALID_FORMAT, "The payload could not be read"));
-        }
+        return (int) Math.min(Integer.MAX_VALUE, JsonSize.of(payload, maxPayloadBytes));
     }
 }
