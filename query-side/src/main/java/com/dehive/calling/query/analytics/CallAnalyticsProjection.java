@@ -10,6 +10,7 @@ import com.dehive.calling.shared.query.FindDailyCallStatsQuery;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import org.axonframework.config.ProcessingGroup;
@@ -42,6 +43,7 @@ public class CallAnalyticsProjection {
 
     public CallAnalyticsProjection(MongoDatabase database) {
         this.facts = database.getCollection(COLLECTION);
+        facts.createIndex(Indexes.ascending("day")); // the daily figures read a range of days
     }
 
     @EventHandler

@@ -19,6 +19,7 @@ import com.dehive.calling.shared.query.UserInfoView;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -51,6 +52,9 @@ public class CallHistoryProjection {
 
     public CallHistoryProjection(MongoDatabase database) {
         this.calls = database.getCollection(COLLECTION);
+        // a user's history, newest first, and their live call; without these MongoDB scans every call
+        calls.createIndex(Indexes.compoundIndex(Indexes.ascending("participants"), Indexes.descending("created_at")));
+        calls.createIndex(Indexes.ascending("participants", "status"));
     }
 
     @EventHandler
