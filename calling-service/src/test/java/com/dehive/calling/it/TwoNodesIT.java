@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -170,6 +174,30 @@ class TwoNodesIT {
         back.await("callEnded");
         JsSockets.settle();
         assertThat(back.events("iceCandidate")).hasSize(5);
+    }
+
+    @Test
+    @Order(3)
+    void two_callers_on_different_nodes_ringing_one_callee_at_the_same_moment_ring_it_once() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String callee = "two-race-callee-" + round;
+                List<Callable<String>> starts = new ArrayList<>();
+                for (ServiceProcess node : List.of(node1, node2)) {
+                    String token = node.api().token("two-race-" + round + "-" + node.socketPort());
+                    starts.add(() -> node.api().post("/api/calls/start", token, Map.of("target_user_id", callee))
+                            .data().get("status").asText());
+                }
+                List<String> statuses = new ArrayList<>();
+                for (Future<String> status : pool.invokeAll(starts)) {
+                    statuses.add(status.get());
+                }
+                assertThat(statuses).as("round " + round).containsExactlyInAnyOrder("ringing", "ended");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
