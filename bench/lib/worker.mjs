@@ -12,6 +12,7 @@ async function token(userId) {
     try {
       const res = await fetch(`${restUrl}/api/dev/tokens`, {
         method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_id: userId }),
+        signal: AbortSignal.timeout(15000),
       });
       const body = await res.json();
       if (body?.data?.token) return body.data.token;
@@ -29,8 +30,10 @@ function connect(authToken, timeoutMs = 20000) {
       path: "/socket.io", transports: ["websocket"], auth: { token: authToken }, reconnection: false, forceNew: true,
       timeout: timeoutMs,
     });
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (e) => { socket.close(); reject(new Error(`connect_error: ${e.message}`)); });
+    // the namespace CONNECT answer is not covered by the client's own timeout: bound the whole handshake
+    const timer = setTimeout(() => { socket.close(); reject(new Error("timeout connecting")); }, timeoutMs);
+    socket.once("connect", () => { clearTimeout(timer); resolve(socket); });
+    socket.once("connect_error", (e) => { clearTimeout(timer); socket.close(); reject(new Error(`connect_error: ${e.message}`)); });
   });
 }
 
@@ -167,8 +170,12 @@ async function relayLatency({ rate, warmupMs, durationMs }) {
 }
 
 async function relayTeardown() {
-  for (const { callId, caller } of pairs) caller.emit("endCall", { call_id: callId });
-  await sleep(2000);
+  // end every call and wait for both parties to hear it before closing, so the closes find no live call
+  await Promise.all(pairs.map(({ callId, caller, callee }) => {
+    const heard = Promise.all([once(caller, "callEnded", 30000), once(callee, "callEnded", 30000)]).catch(() => {});
+    caller.emit("endCall", { call_id: callId });
+    return heard;
+  }));
   for (const { caller, callee } of pairs) { caller.close(); callee.close(); }
   pairs = [];
   return {};
@@ -220,19 +227,19 @@ async function lagProbe(prefix, i, stopAt, samples) {
   const a = `${prefix}w${index}p${i}`, b = `${prefix}w${index}q${i}`;
   const [ta] = await Promise.all([token(a)]);
   const headers = { "content-type": "application/json", authorization: `Bearer ${ta}` };
-  const res = await fetch(`${restUrl}/api/calls/start`, { method: "POST", headers, body: JSON.stringify({ target_user_id: b }) });
+  const res = await fetch(`${restUrl}/api/calls/start`, { method: "POST", headers, body: JSON.stringify({ target_user_id: b }), signal: AbortSignal.timeout(15000) });
   const appended = performance.now(); // the start is answered once its event is in the store
   const started = await res.json();
   const callId = started?.data?.call_id;
   if (!callId) throw new Error(`probe start refused: ${res.status}`);
   for (;;) {
-    const poll = await fetch(`${restUrl}/api/calls/active`, { headers });
+    const poll = await fetch(`${restUrl}/api/calls/active`, { headers, signal: AbortSignal.timeout(15000) });
     const body = await poll.json();
     if (body?.data?.call_id === callId) { samples.push(performance.now() - appended); break; }
     if (performance.now() - appended > 10000) { samples.push(10000); break; }
     await sleep(1);
   }
-  await fetch(`${restUrl}/api/calls/end`, { method: "POST", headers, body: JSON.stringify({ call_id: callId }) });
+  await fetch(`${restUrl}/api/calls/end`, { method: "POST", headers, body: JSON.stringify({ call_id: callId }), signal: AbortSignal.timeout(15000) });
 }
 
 async function setups({ concurrency, warmupMs, durationMs, prefix, probesPerSecond }) {
