@@ -60,7 +60,6 @@ async function startService() {
   mkdirSync(dir, { recursive: true });
   const restPort = 14005, sioPort = 14006;
   const jvm = ["-Daxoniq.update-checker.disabled=true"];
-  if (args.jfr) jvm.push(`-XX:StartFlightRecording=filename=${args.jfr},settings=profile,dumponexit=true`);
   const out = openSync(join(dir, "service.log"), "w");
   const child = spawn("java", [...jvm, "-jar", join(root, "calling-service/target/calling-service.jar")], {
     cwd: dir, stdio: ["ignore", out, out],
@@ -74,6 +73,10 @@ async function startService() {
   const restUrl = `http://127.0.0.1:${restPort}`;
   await waitForTokens(restUrl, 120000);
   const logText = readFileSync(join(dir, "service.log"), "utf8");
+  if (args.jfr) {
+    // recorded from here on, so that start-up does not fill the profile; written when the service stops
+    execFileSync("jcmd", [String(child.pid), "JFR.start", "name=bench", "settings=profile", `filename=${resolve(String(args.jfr))}`], { stdio: "ignore" });
+  }
   const mongoUri = /connection=(mongodb:\/\/[0-9.]+:\d+)/.exec(logText)?.[1];
   return {
     name: "service", pid: child.pid, child, restUrl, sioUrl: `http://127.0.0.1:${sioPort}`, mongoUri, dir,
@@ -109,6 +112,9 @@ async function startPeer() {
 
 async function stop(target) {
   if (target.child.exitCode !== null) return;
+  if (target.name === "service" && args.jfr) {
+    try { execFileSync("jcmd", [String(target.pid), "JFR.stop", "name=bench"], { stdio: "ignore" }); log(`JFR recording in ${args.jfr}`); } catch (e) { log(`JFR.stop failed: ${e.message}`); }
+  }
   const exited = new Promise((r) => target.child.once("exit", r));
   target.child.kill("SIGTERM");
   await Promise.race([exited, sleep(20000)]);
