@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { percentile, cpuSeconds, rssBytes } from "./lib/stats.mjs";
+import { percentile, cpuSeconds, rssBytes, machineTicks } from "./lib/stats.mjs";
 import { seed, rawScan } from "./lib/replay.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -156,10 +156,12 @@ function startGenerators(target, count) {
 
 /** Runs one phase on every generator at once; returns their results and the target's CPU use meanwhile. */
 async function onAll(generators, target, phase, argsOf) {
-  const c0 = cpuSeconds(target.pid), t0 = performance.now();
+  const c0 = cpuSeconds(target.pid), t0 = performance.now(), m0 = machineTicks();
   const results = await Promise.all(generators.map((g, i) => g.call(phase, argsOf(i))));
-  const seconds = (performance.now() - t0) / 1000;
-  return { results, serverCpu: (cpuSeconds(target.pid) - c0) / seconds };
+  const seconds = (performance.now() - t0) / 1000, m1 = machineTicks();
+  // the whole machine's busy share in cores: shows when something else (another test run) took CPU meanwhile
+  const machineCpu = ((m1.busy - m0.busy) / (m1.total - m0.total)) * cpus().length;
+  return { results, serverCpu: (cpuSeconds(target.pid) - c0) / seconds, machineCpu };
 }
 
 /** Waits until the target is idle again (under 10% of a core for a second), so one phase's tail does not load the next. */
@@ -210,10 +212,10 @@ async function relayThroughputFigure(target, generators) {
     const generatorCpu = run.results.map((r) => r.cpuMs / 1000 / r.seconds);
     const entry = {
       generators: count, calls, perSecond: received / seconds, errors: sum(run.results.map((r) => r.errors)),
-      generatorCpu, serverCpu: run.serverCpu,
+      generatorCpu, serverCpu: run.serverCpu, machineCpu: run.machineCpu,
     };
     runs.push(entry);
-    log(`${target.name} relay throughput with ${count} generator(s): ${Math.round(entry.perSecond)} msg/s over ${calls} calls; generator CPU ${generatorCpu.map(pct).join(" + ")}, server CPU ${pct(run.serverCpu)}`);
+    log(`${target.name} relay throughput with ${count} generator(s): ${Math.round(entry.perSecond)} msg/s over ${calls} calls; generator CPU ${generatorCpu.map(pct).join(" + ")}, server CPU ${pct(run.serverCpu)}, machine ${run.machineCpu.toFixed(2)} cores busy`);
     await Promise.all(active.map((g) => g.call("relayTeardown")));
     await quiesce(target);
   }
@@ -231,7 +233,7 @@ async function relayLatencyFigure(target, generators) {
     samples: samples.length, rate: sum(run.results.map((r) => r.sent)) / P.latencyMs * 1000,
     p50: percentile(samples, 50), p99: percentile(samples, 99), p999: percentile(samples, 99.9),
     lost: sum(run.results.map((r) => r.lost)), errors: sum(run.results.map((r) => r.errors)),
-    generatorCpu: run.results.map((r) => r.cpuMs / 1000 / r.seconds), serverCpu: run.serverCpu,
+    generatorCpu: run.results.map((r) => r.cpuMs / 1000 / r.seconds), serverCpu: run.serverCpu, machineCpu: run.machineCpu,
   };
   log(`${target.name} relay latency at ${Math.round(result.rate)} msg/s: p50 ${ms(result.p50)} p99 ${ms(result.p99)} p99.9 ${ms(result.p999)} (${result.samples} samples, lost ${result.lost}, errors ${result.errors})`);
   return result;
@@ -251,7 +253,7 @@ async function setupFigure(target, generators) {
     perSecond: sum(run.results.map((r) => r.completed)) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
     lastError: run.results.map((r) => r.lastError).find(Boolean) ?? null,
     lag: lags.length ? { samples: lags.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags) } : null,
-    generatorCpu: run.results.map((r) => r.cpuMs / 1000 / r.seconds), serverCpu: run.serverCpu,
+    generatorCpu: run.results.map((r) => r.cpuMs / 1000 / r.seconds), serverCpu: run.serverCpu, machineCpu: run.machineCpu,
   };
   log(`${target.name} call setups: ${result.perSecond.toFixed(1)}/s, p50 ${ms(result.p50)} p99 ${ms(result.p99)}, failed ${result.failed}${result.lastError ? ` (last: ${result.lastError})` : ""}; generator CPU ${result.generatorCpu.map(pct).join(" + ")}, server CPU ${pct(result.serverCpu)}`);
   if (result.lag) log(`${target.name} projection lag: p50 ${ms(result.lag.p50)} p99 ${ms(result.lag.p99)} (${result.lag.samples} probes)`);
@@ -350,13 +352,14 @@ function table(results) {
 }
 
 function generatorTable(results) {
-  const lines = ["| phase | system | generator CPU (per process, of one core) | target CPU (of one core) |", "|---|---|---|---|"];
+  const lines = ["| phase | system | generator CPU (per process, of one core) | target CPU (of one core) | whole machine (cores busy of 2) |", "|---|---|---|---|---|"];
+  const mc = (x) => (Number.isFinite(x) ? x.toFixed(2) : "n/a");
   for (const name of ["service", "peer"]) {
     const r = results[name];
     if (!r) continue;
-    for (const run of r.relay?.runs ?? []) lines.push(`| relay throughput, ${run.generators} generator(s): ${num(run.perSecond)} msg/s | ${name} | ${run.generatorCpu.map(pct).join(" + ")} | ${pct(run.serverCpu)} |`);
-    if (r.latency) lines.push(`| relay latency @2,000 msg/s | ${name} | ${r.latency.generatorCpu.map(pct).join(" + ")} | ${pct(r.latency.serverCpu)} |`);
-    if (r.setup) lines.push(`| call setups | ${name} | ${r.setup.generatorCpu.map(pct).join(" + ")} | ${pct(r.setup.serverCpu)} |`);
+    for (const run of r.relay?.runs ?? []) lines.push(`| relay throughput, ${run.generators} generator(s): ${num(run.perSecond)} msg/s | ${name} | ${run.generatorCpu.map(pct).join(" + ")} | ${pct(run.serverCpu)} | ${mc(run.machineCpu)} |`);
+    if (r.latency) lines.push(`| relay latency @2,000 msg/s | ${name} | ${r.latency.generatorCpu.map(pct).join(" + ")} | ${pct(r.latency.serverCpu)} | ${mc(r.latency.machineCpu)} |`);
+    if (r.setup) lines.push(`| call setups | ${name} | ${r.setup.generatorCpu.map(pct).join(" + ")} | ${pct(r.setup.serverCpu)} | ${mc(r.setup.machineCpu)} |`);
   }
   return lines.join("\n");
 }
