@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One command for the benchmark of issue 7: builds the service jar, installs the Node side (socket.io peer, load
+# generator, mongodb driver), then measures the calling service and the Node socket.io peer one after the other with
+# the same load generator and prints the table (also written to bench/results/latest.md).
+#   bash bench/run.sh            # full run (about 15 minutes on 2 cores)
+#   bash bench/run.sh --quick    # smoke run of a few minutes: shorter phases, fewer connections and events
+# Other options are passed to bench/run.mjs: --only=service|peer, --figures=1,2,3,4,5,6, --jfr=/tmp/x.jfr,
+# --setup-concurrency=N, --replay-events=N.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+
+cd "$root"
+if ! mvn -o -q -B -DskipTests package >/tmp/bench-build.log 2>&1; then
+  mvn -q -B -DskipTests package >/tmp/bench-build.log 2>&1 || { tail -50 /tmp/bench-build.log; exit 1; }
+fi
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+ulimit -n 20000 2>/dev/null || true
+exec node "$here/run.mjs" "$@"
