@@ -145,9 +145,10 @@ public class RedisFanout implements Fanout, SmartLifecycle {
 
     @Override
     public void callEnded(CallId callId, UserId caller, UserId callee) {
-        view.ended(callId);
+        view.ended(callId, caller, callee);
         redis.del(RedisKeys.missed(caller), RedisKeys.missed(callee));
-        publish(FanoutMessage.call("ended", nodeId, callId.toString(), null, null, null, null));
+        publish(FanoutMessage.call("ended", nodeId, callId.toString(), caller.toString(), callee.toString(), null,
+                null));
     }
 
     private void publish(FanoutMessage message) {
@@ -203,7 +204,7 @@ public class RedisFanout implements Fanout, SmartLifecycle {
                     message.startedAt());
             case "accepted" -> view.accepted(callId, message.socket());
             case "reconnected" -> view.reconnected(callId, UserId.of(message.caller()), message.socket());
-            case "ended" -> view.ended(callId);
+            case "ended" -> view.ended(callId, UserId.of(message.caller()), UserId.of(message.callee()));
             default -> log.warn("event=fanout_message_unknown kind={}", message.kind());
         }
     }
