@@ -2,6 +2,7 @@ package com.dehive.calling.command.call;
 
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.NoCache;
+import org.axonframework.common.caching.WeakReferenceCache;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,6 @@ class CallCacheConfig {
 
     @Bean
     Cache callCache(@Value("${calling.redis.url:}") String redisUrl) {
-        return redisUrl.isBlank() ? new RecentCalls(50_000) : NoCache.INSTANCE;
+        return redisUrl.isBlank() ? new WeakReferenceCache() : NoCache.INSTANCE;
     }
 }

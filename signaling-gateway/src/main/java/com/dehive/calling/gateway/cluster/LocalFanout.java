@@ -72,7 +72,7 @@ public class LocalFanout implements Fanout {
 
     @Override
     public void callEnded(CallId callId, UserId caller, UserId callee) {
-        view.ended(callId, caller, callee);
+        view.ended(callId);
         missed.forget(caller);
         missed.forget(callee);
     }

@@ -145,10 +145,9 @@ public class RedisFanout implements Fanout, SmartLifecycle {
 
     @Override
     public void callEnded(CallId callId, UserId caller, UserId callee) {
-        view.ended(callId, caller, callee);
+        view.ended(callId);
         redis.del(RedisKeys.missed(caller), RedisKeys.missed(callee));
-        publish(FanoutMessage.call("ended", nodeId, callId.toString(), caller.toString(), callee.toString(), null,
-                null));
+        publish(FanoutMessage.call("ended", nodeId, callId.toString(), null, null, null, null));
     }
 
     private void publish(FanoutMessage message) {
@@ -204,7 +203,7 @@ public class RedisFanout implements Fanout, SmartLifecycle {
                     message.startedAt());
             case "accepted" -> view.accepted(callId, message.socket());
             case "reconnected" -> view.reconnected(callId, UserId.of(message.caller()), message.socket());
-            case "ended" -> view.ended(callId, UserId.of(message.caller()), UserId.of(message.callee()));
+            case "ended" -> view.ended(callId);
             default -> log.warn("event=fanout_message_unknown kind={}", message.kind());
         }
     }

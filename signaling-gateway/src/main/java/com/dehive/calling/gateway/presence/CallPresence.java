@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.cluster.Presence;
+import com.dehive.calling.gateway.relay.Participation;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.OffThreadQueries;
 import com.dehive.calling.shared.CallId;
@@ -99,9 +100,9 @@ public class CallPresence {
     }
 
     private CompletableFuture<Optional<CallId>> liveCallOf(UserId user) {
-        Optional<String> known = view.liveCallIdOf(user);
-        if (known.isPresent() || view.isComplete()) {
-            return CompletableFuture.completedFuture(known.map(CallId::of));
+        Optional<Participation> known = view.liveCallOf(user);
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(Optional.of(CallId.of(known.get().callId())));
         }
         return queries.query(new FindActiveCallQuery(user), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(call -> call.map(view -> CallId.of(view.callId())));

@@ -8,7 +8,6 @@ import com.dehive.calling.shared.query.FindCallQuery;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ParticipationView {
 
     private final Map<String, Participation> live = new ConcurrentHashMap<>();
-    /** The live call of each user in one; complete once {@link #preload} has run on a single node. */
-    private final Map<UserId, String> callOfUser = new ConcurrentHashMap<>();
-    private volatile boolean complete;
     private final OffThreadQueries queries;
 
     public ParticipationView(OffThreadQueries queries) {
@@ -33,27 +29,6 @@ public class ParticipationView {
 
     public void started(CallId callId, UserId caller, UserId callee, Instant startedAt) {
         live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null, startedAt));
-        callOfUser.put(caller, callId.toString());
-        callOfUser.put(callee, callId.toString());
-    }
-
-    /**
-     * The users of the calls that were live when this node started. On a single node this view then knows every
-     * live call (the notifier tells it of every later one), so a user it does not know is in none.
-     */
-    public void preload(Map<String, List<UserId>> participantsByCall, boolean theOnlyNode) {
-        participantsByCall.forEach((callId, users) -> users.forEach(user -> callOfUser.putIfAbsent(user, callId)));
-        complete = theOnlyNode;
-    }
-
-    /** Whether a user this view does not know of is in no live call (no store lookup needed). */
-    public boolean isComplete() {
-        return complete;
-    }
-
-    /** The user's live call, if this view knows of it. */
-    public Optional<String> liveCallIdOf(UserId user) {
-        return Optional.ofNullable(callOfUser.get(user));
     }
 
     /** Marks the call connected; the callee's signaling goes to the socket that answered, if one did. */
@@ -72,14 +47,17 @@ public class ParticipationView {
                 && call.calleeSocket() != null && socketId != null ? call.accepted(socketId) : call);
     }
 
-    public void ended(CallId callId, UserId caller, UserId callee) {
+    public void ended(CallId callId) {
         live.remove(callId.toString());
-        callOfUser.remove(caller, callId.toString());
-        callOfUser.remove(callee, callId.toString());
     }
 
     public int liveCount() {
         return live.size();
+    }
+
+    /** Whether the user is in a live call this node knows of. */
+    public Optional<Participation> liveCallOf(UserId user) {
+        return live.values().stream().filter(call -> call.hasParticipant(user)).findFirst();
     }
 
     /** The call if it is live; completes at once when it is known here. */
@@ -91,12 +69,9 @@ public class ParticipationView {
         return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(view -> view.filter(call -> call.status().equals("ringing")
                                 || call.status().equals("connected"))
-                        .map(call -> live.computeIfAbsent(callId, id -> {
-                            callOfUser.putIfAbsent(UserId.of(call.callerId()), id);
-                            callOfUser.putIfAbsent(UserId.of(call.calleeId()), id);
-                            return new Participation(id, UserId.of(call.callerId()), UserId.of(call.calleeId()),
-                                    call.status().equals("connected"), null, call.createdAt());
-                        })));
+                        .map(call -> live.computeIfAbsent(callId, id -> new Participation(id,
+                                UserId.of(call.callerId()), UserId.of(call.calleeId()),
+                                call.status().equals("connected"), null, call.createdAt()))));
     }
 
     /** Whether the read model knows the call at all (to tell "no such call" from "call is over"). */

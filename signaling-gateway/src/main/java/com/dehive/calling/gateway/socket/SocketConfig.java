@@ -10,7 +10,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
 import com.dehive.calling.gateway.presence.CallPresence;
-import com.dehive.calling.gateway.presence.LiveCallsPreload;
 import com.dehive.calling.gateway.relay.MissedSignals;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import org.springframework.beans.factory.annotation.Value;
@@ -78,11 +77,6 @@ class SocketConfig {
             shared.onVanished(calls::vanishedWithNode);
         }
         return calls;
-    }
-
-    @Bean
-    LiveCallsPreload liveCallsPreload(QueryGateway queries, ParticipationView view, Presence presence) {
-        return new LiveCallsPreload(queries, view, presence);
     }
 
     @Bean
