@@ -2,6 +2,7 @@ package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process MongoDB-wire store of the embedded default (mongo-java-server), listening on a free loopback port.
@@ -24,10 +24,6 @@ public class EmbeddedStore implements AutoCloseable {
     private final MongoServer server;
     private final H2Backend h2;
     private final InetSocketAddress address;
-    private final Object commitLock = new Object();
-    private final AtomicLong commitsAsked = new AtomicLong();
-    /** The last ticket whose writes a finished commit covered; read and written under commitLock. */
-    private long commitsCovered;
 
     private EmbeddedStore(MongoServer server, H2Backend h2) {
         this.server = server;
@@ -45,37 +41,24 @@ public class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
         }
         Path file = dataDir.resolve("calling.mv");
-        H2Backend backend = new IndexedBackends.H2(file.toString());
+        H2Backend backend = new H2Backend(file.toString());
         log.info("event=embedded_store_started backend=h2 file={}", file.toAbsolutePath());
         return new EmbeddedStore(new MongoServer(backend), backend);
     }
 
     public static EmbeddedStore inMemory() {
         log.info("event=embedded_store_started backend=memory");
-        return new EmbeddedStore(new MongoServer(new IndexedBackends.Memory()), null);
+        return new EmbeddedStore(new MongoServer(new MemoryBackend()), null);
     }
 
     public String connectionString() {
         return "mongodb://" + address.getHostString() + ":" + address.getPort();
     }
 
-    /**
-     * Makes every write acknowledged so far durable; a no-op in memory. Every unit of work calls it, from many
-     * threads at once, and each H2 commit writes the whole store's changes: callers that queue up behind a commit
-     * that began after their writes are covered by it and return at once (a group commit).
-     */
+    /** Makes every write acknowledged so far durable; a no-op in memory. */
     public void commit() {
-        if (h2 == null || !h2.getMvStore().hasUnsavedChanges()) {
-            return;
-        }
-        long ticket = commitsAsked.incrementAndGet();
-        synchronized (commitLock) {
-            if (commitsCovered >= ticket) {
-                return;
-            }
-            long covering = commitsAsked.get();
+        if (h2 != null) {
             h2.commit();
-            commitsCovered = covering;
         }
     }
 
