@@ -1,6 +1,8 @@
 package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,9 @@ public final class StandaloneStore {
         if (args.length > 1) {
             Path dataDir = Path.of(args[1]);
             Files.createDirectories(dataDir);
-            server = new MongoServer(new IndexedBackends.H2(dataDir.resolve("calling.mv").toString()));
+            server = new MongoServer(new H2Backend(dataDir.resolve("calling.mv").toString()));
         } else {
-            server = new MongoServer(new IndexedBackends.Memory());
+            server = new MongoServer(new MemoryBackend());
         }
         server.bind("127.0.0.1", port);
         CountDownLatch stopped = new CountDownLatch(1);
