@@ -52,7 +52,7 @@ class LiveCallsAfterKillIT {
                 assertThat(ended.get("end_reason").asText()).isEqualTo("connection_error");
             });
             await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(api.get("/api/calls/" + kept, tokens[0]).data().get("status").asText())
+                    assertThat(api.get("/api/calls/" + kept, tokens[0]).body().path("data").path("status").asText())
                             .isEqualTo("connected"));
             caller.emit("signalOffer", Map.of("call_id", kept, "offer", Map.of("type", "offer", "sdp", "restart")));
             assertThat(callee.await("signalOffer").get("offer").get("sdp").asText()).isEqualTo("restart");

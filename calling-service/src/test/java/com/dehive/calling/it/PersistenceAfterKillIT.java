@@ -58,8 +58,8 @@ class PersistenceAfterKillIT {
             System.out.printf("100 acknowledged commands in %d ms%n", (System.nanoTime() - commandsStarted) / 1_000_000);
             for (Map.Entry<String, String> user : tokens.entrySet()) {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
-                        api.get("/api/calls/history", user.getValue()).data().get("calls").get(0)
-                                .get("status").asText().equals("ended"));
+                        api.get("/api/calls/history", user.getValue()).body().path("data").path("calls").path(0)
+                                .path("status").asText().equals("ended"));
                 historyBefore.put(user.getKey(), api.get("/api/calls/history", user.getValue()).data());
             }
             first.kill9();
