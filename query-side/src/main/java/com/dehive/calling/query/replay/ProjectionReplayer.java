@@ -52,6 +52,8 @@ public class ProjectionReplayer {
     static final List<String> REPLAYABLE = List.of(CallHistoryProjection.PROCESSING_GROUP,
             CallAnalyticsProjection.PROCESSING_GROUP, ConversationMessageProjection.PROCESSING_GROUP);
     private static final Logger log = LoggerFactory.getLogger(ProjectionReplayer.class);
+    /** axon-mongo's event collection (one document per event, its timestamp an ISO-8601 string). */
+    private static final String EVENTS = "domainevents";
 
     private final EventProcessingConfiguration processors;
     private final EventStore events;
@@ -74,7 +76,7 @@ public class ProjectionReplayer {
             throw new CallingException(ErrorCode.REPLAY_IN_PROGRESS,
                     "A rebuild of " + command.projection() + " is already running");
         }
-        long eventsInStore = database.getCollection("domainevents").countDocuments();
+        long eventsInStore = database.getCollection(EVENTS).countDocuments();
         Replay replay = new Replay(clock.instant(), eventsInStore, lastEventAt());
         processor.shutDown();
         processor.resetTokens();
@@ -118,7 +120,7 @@ public class ProjectionReplayer {
      * a rebuild never reaches unless new events come.
      */
     private TrackingToken lastEventAt() {
-        Document newest = database.getCollection("domainevents").find()
+        Document newest = database.getCollection(EVENTS).find()
                 .sort(Sorts.descending("timestamp")).limit(1).first();
         return newest == null ? null : events.createTokenAt(Instant.parse(newest.getString("timestamp")));
     }
@@ -134,15 +136,16 @@ public class ProjectionReplayer {
         }
         Map<Integer, EventTrackerStatus> status = processor.processingStatus();
         // before the processor has claimed its segments again there is no status yet: still starting
-        return !status.isEmpty() && status.values().stream().allMatch(segment -> reached(segment, replay.newestAtStart));
+        return !status.isEmpty()
+                && status.values().stream().allMatch(segment -> reached(segment, replay.newestAtStart));
     }
 
-    private static boolean reached(EventTrackerStatus segment, TrackingToken head) {
-        if (head == null) {
+    private static boolean reached(EventTrackerStatus segment, TrackingToken newest) {
+        if (newest == null) {
             return true; // the store was empty
         }
         TrackingToken position = WrappedToken.unwrapLowerBound(segment.getTrackingToken());
-        return position != null && position.covers(head) && segment.isCaughtUp();
+        return position != null && position.covers(newest) && segment.isCaughtUp();
     }
 
     private TrackingEventProcessor processorOf(String projection) {

@@ -34,10 +34,7 @@ public class RedisFanout implements Fanout, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
 
     /** Publishes to the socket if it is live, else to the user if they have a live socket, else keeps it. */
-    private static final RedisScript SIGNAL = new RedisScript("""
-            local function live(node)
-              return node and redis.call('EXISTS', 'calling:node:' .. node) == 1
-            end
+    private static final RedisScript SIGNAL = new RedisScript(RedisKeys.LUA_FUNCTIONS + """
             if ARGV[1] ~= '' and live(redis.call('HGET', KEYS[1], ARGV[1])) then
               redis.call('PUBLISH', ARGV[4], ARGV[2])
               return 1

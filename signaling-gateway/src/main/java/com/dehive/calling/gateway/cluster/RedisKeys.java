@@ -11,10 +11,18 @@ final class RedisKeys {
 
     static final String CHANNEL = "calling:fanout";
     static final String NODES = "calling:nodes";
-    /** Lua builds it as NODE_PREFIX .. node. */
-    static final String NODE_PREFIX = "calling:node:";
-    /** Lua builds it as PRESENCE_PREFIX .. user. */
-    static final String PRESENCE_PREFIX = "calling:presence:";
+    private static final String NODE_PREFIX = "calling:node:";
+    private static final String PRESENCE_PREFIX = "calling:presence:";
+
+    /** Lua, put in front of the scripts that use them: whether a node is alive, and a user's presence hash. */
+    static final String LUA_FUNCTIONS = """
+            local function live(node)
+              return node and redis.call('EXISTS', '%s' .. node) == 1
+            end
+            local function presence(user)
+              return '%s' .. user
+            end
+            """.formatted(NODE_PREFIX, PRESENCE_PREFIX);
 
     private RedisKeys() {
     }

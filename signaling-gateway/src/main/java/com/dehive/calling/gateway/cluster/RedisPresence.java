@@ -42,25 +42,25 @@ public class RedisPresence implements Presence, SmartLifecycle {
             """, ScriptOutputType.MULTI);
 
     /** Answers 1 while the user still has a socket on a live node. */
-    private static final RedisScript LEAVE = new RedisScript("""
+    private static final RedisScript LEAVE = new RedisScript(RedisKeys.LUA_FUNCTIONS + """
             redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('SREM', KEYS[2], ARGV[2] .. ' ' .. ARGV[1])
             local entries = redis.call('HGETALL', KEYS[1])
             for i = 2, #entries, 2 do
-              if redis.call('EXISTS', 'calling:node:' .. entries[i]) == 1 then
+              if live(entries[i]) then
                 return 1
               end
             end
             return 0
             """, ScriptOutputType.INTEGER);
 
-    private static final RedisScript NODES_OF = new RedisScript("""
+    private static final RedisScript NODES_OF = new RedisScript(RedisKeys.LUA_FUNCTIONS + """
             local entries = redis.call('HGETALL', KEYS[1])
             local seen = {}
             local nodes = {}
             for i = 2, #entries, 2 do
               local node = entries[i]
-              if not seen[node] and redis.call('EXISTS', 'calling:node:' .. node) == 1 then
+              if not seen[node] and live(node) then
                 seen[node] = true
                 table.insert(nodes, node)
               end
@@ -72,9 +72,9 @@ public class RedisPresence implements Presence, SmartLifecycle {
      * Takes a dead node's sockets off the books; answers their users. Only the caller whose SREM removes the node
      * does it ('force': a node cleaning up after its own previous life).
      */
-    private static final RedisScript REAP = new RedisScript("""
+    private static final RedisScript REAP = new RedisScript(RedisKeys.LUA_FUNCTIONS + """
             if ARGV[2] ~= 'force' then
-              if redis.call('EXISTS', 'calling:node:' .. ARGV[1]) == 1 then
+              if live(ARGV[1]) then
                 return {}
               end
               if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then
@@ -86,7 +86,7 @@ public class RedisPresence implements Presence, SmartLifecycle {
               local space = string.find(member, ' ', 1, true)
               local user = string.sub(member, 1, space - 1)
               local socket = string.sub(member, space + 1)
-              local key = 'calling:presence:' .. user
+              local key = presence(user)
               if redis.call('HGET', key, socket) == ARGV[1] then
                 redis.call('HDEL', key, socket)
               end

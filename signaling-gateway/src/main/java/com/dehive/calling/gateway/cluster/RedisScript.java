@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A Lua script run atomically in Redis: sent by its SHA-1, and in full only when Redis does not know it yet (first
@@ -41,7 +42,7 @@ final class RedisScript {
     }
 
     private static boolean unknownScript(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
         return cause instanceof RedisNoScriptException;
     }
 }

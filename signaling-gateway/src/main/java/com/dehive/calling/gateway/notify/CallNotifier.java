@@ -38,12 +38,12 @@ public class CallNotifier {
 
     public static final String PROCESSING_GROUP = "socket-notifier";
 
-    private final Fanout clients;
+    private final Fanout fanout;
     private final ParticipationView view;
     private final MeterRegistry meters;
 
-    public CallNotifier(Fanout clients, ParticipationView view, MeterRegistry meters) {
-        this.clients = clients;
+    public CallNotifier(Fanout fanout, ParticipationView view, MeterRegistry meters) {
+        this.fanout = fanout;
         this.view = view;
         this.meters = meters;
     }
@@ -53,14 +53,14 @@ public class CallNotifier {
         String callId = event.callId().toString();
         if (!event.calleeBusy()) {
             // known to the relay before anyone hears of the call: the caller's offer may follow at once
-            clients.callStarted(event.callId(), event.caller().id(), event.callee(), event.createdAt());
+            fanout.callStarted(event.callId(), event.caller().id(), event.callee(), event.createdAt());
         }
         if (socketId != null) {
-            clients.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
+            fanout.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
                     event.callee().toString(), event.createdAt()));
         }
         if (!event.calleeBusy()) {
-            clients.toUser(event.callee(), "incomingCall", new ServerEvents.IncomingCall(callId,
+            fanout.toUser(event.callee(), "incomingCall", new ServerEvents.IncomingCall(callId,
                     event.caller().id().toString(), info(event.caller()), event.withVideo(), event.withAudio(),
                     event.createdAt()));
             // from the start command to the callee's devices ringing
@@ -73,48 +73,48 @@ public class CallNotifier {
         String callId = event.callId().toString();
         view.startedAt(event.callId()).ifPresent(startedAt -> meters.timer("calling.calls.answer.time")
                 .record(Duration.between(startedAt, event.acceptedAt())));
-        clients.callAccepted(event.callId(), socketId);
+        fanout.callAccepted(event.callId(), socketId);
         UserId callee = event.callee().id();
         var elsewhere = new ServerEvents.CallAnsweredElsewhere(callId, event.acceptedAt());
         if (socketId != null) {
             // the answering socket, if it is still there, hears it answered; the callee's other devices stop ringing
-            clients.toSocket(socketId, "callAccepted",
+            fanout.toSocket(socketId, "callAccepted",
                     new ServerEvents.CallAcceptedBySelf(callId, "connected", event.acceptedAt()));
-            clients.toUserExcept(callee, socketId, "callAnsweredElsewhere", elsewhere);
+            fanout.toUserExcept(callee, socketId, "callAnsweredElsewhere", elsewhere);
         } else {
-            clients.toUser(callee, "callAnsweredElsewhere", elsewhere);
+            fanout.toUser(callee, "callAnsweredElsewhere", elsewhere);
         }
-        clients.toUser(event.caller(), "callAccepted", new ServerEvents.CallAcceptedForCaller(callId,
+        fanout.toUser(event.caller(), "callAccepted", new ServerEvents.CallAcceptedForCaller(callId,
                 callee.toString(), info(event.callee()), event.withVideo(), event.withAudio(), event.acceptedAt()));
     }
 
     @EventHandler
     void on(CallDeclinedEvent event) {
         String callId = event.callId().toString();
-        clients.callEnded(event.callId(), event.caller(), event.callee());
+        fanout.callEnded(event.callId(), event.caller(), event.callee());
         meters.counter("calling.calls.outcomes", "reason", "user_declined").increment();
-        clients.toUser(event.callee(), "callDeclined",
+        fanout.toUser(event.callee(), "callDeclined",
                 new ServerEvents.CallDeclinedBySelf(callId, "declined", event.declinedAt()));
-        clients.toUser(event.caller(), "callDeclined", new ServerEvents.CallDeclinedForCaller(callId,
+        fanout.toUser(event.caller(), "callDeclined", new ServerEvents.CallDeclinedForCaller(callId,
                 event.callee().toString(), "user_declined", event.declinedAt()));
     }
 
     @EventHandler
     void on(CallEndedEvent event) {
         String callId = event.callId().toString();
-        clients.callEnded(event.callId(), event.caller(), event.callee());
+        fanout.callEnded(event.callId(), event.caller(), event.callee());
         String reason = event.reason().wireName();
         meters.counter("calling.calls.outcomes", "reason", reason).increment();
         if (event.endedBy() == null) {
             var ended = new ServerEvents.CallEndedByService(callId, reason, event.durationSeconds(), event.endedAt());
-            clients.toUser(event.caller(), "callEnded", ended);
-            clients.toUser(event.callee(), "callEnded", ended);
+            fanout.toUser(event.caller(), "callEnded", ended);
+            fanout.toUser(event.callee(), "callEnded", ended);
             return;
         }
         UserId other = event.endedBy().equals(event.caller()) ? event.callee() : event.caller();
-        clients.toUser(event.endedBy(), "callEnded",
+        fanout.toUser(event.endedBy(), "callEnded",
                 new ServerEvents.CallEndedBySelf(callId, "ended", event.durationSeconds(), event.endedAt()));
-        clients.toUser(other, "callEnded", new ServerEvents.CallEndedForPeer(callId, event.endedBy().toString(),
+        fanout.toUser(other, "callEnded", new ServerEvents.CallEndedForPeer(callId, event.endedBy().toString(),
                 reason, event.durationSeconds(), event.endedAt()));
     }
 
@@ -123,23 +123,23 @@ public class CallNotifier {
         String callId = event.callId().toString();
         String media = event.mediaType().wireName();
         String state = event.state().wireName();
-        clients.toUser(event.userId(), "mediaToggled",
+        fanout.toUser(event.userId(), "mediaToggled",
                 new ServerEvents.MediaToggledBySelf(callId, media, state, event.toggledAt()));
-        clients.toUser(event.peer(), "mediaToggled", new ServerEvents.MediaToggledForPeer(callId,
+        fanout.toUser(event.peer(), "mediaToggled", new ServerEvents.MediaToggledForPeer(callId,
                 event.userId().toString(), media, state, event.toggledAt()));
     }
 
     @EventHandler
     void on(ParticipantDisconnectedEvent event) {
-        clients.toUser(event.peer(), "peerDisconnected", new ServerEvents.PeerDisconnected(
+        fanout.toUser(event.peer(), "peerDisconnected", new ServerEvents.PeerDisconnected(
                 event.callId().toString(), event.participant().toString(), event.graceEndsAt(),
                 event.disconnectedAt()));
     }
 
     @EventHandler
     void on(ParticipantReconnectedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
-        clients.callReconnected(event.callId(), event.participant(), socketId);
-        clients.toUser(event.peer(), "peerReconnected", new ServerEvents.PeerReconnected(event.callId().toString(),
+        fanout.callReconnected(event.callId(), event.participant(), socketId);
+        fanout.toUser(event.peer(), "peerReconnected", new ServerEvents.PeerReconnected(event.callId().toString(),
                 event.participant().toString(), event.reconnectedAt()));
     }
 

@@ -47,17 +47,8 @@ public class CallPresence {
     /** A socket closed; if it was the user's last one on any node, their live call learns they are gone. */
     public void socketClosed(SocketIOClient client, AuthenticatedUser user, String clientAddress) {
         String socketId = client.getSessionId().toString();
-        presence.left(user.id(), socketId).thenCompose(stillThere -> stillThere
-                        ? CompletableFuture.completedFuture(Optional.<CallId>empty()) : liveCallOf(user.id()))
-                .thenCompose(call -> call
-                        .map(live -> commands.send(new ReportParticipantGoneCommand(live, user.id()),
-                                AuditTrail.ofSocket(user, socketId, clientAddress)))
-                        .orElse(CompletableFuture.completedFuture(null)))
-                .whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        log.warn("event=participant_gone_not_recorded user={} error={}", user.id(), failure.toString());
-                    }
-                });
+        reportGoneUnlessPresent(user.id(), presence.left(user.id(), socketId),
+                AuditTrail.ofSocket(user, socketId, clientAddress));
     }
 
     /**
@@ -66,18 +57,22 @@ public class CallPresence {
      */
     public void vanishedWithNode(Set<UserId> users) {
         for (UserId user : users) {
-            presence.nodesOf(user).thenCompose(nodes -> nodes.isEmpty() ? liveCallOf(user)
-                            : CompletableFuture.completedFuture(Optional.<CallId>empty()))
-                    .thenCompose(call -> call
-                            .map(live -> commands.send(new ReportParticipantGoneCommand(live, user)))
-                            .orElse(CompletableFuture.completedFuture(null)))
-                    .whenComplete((done, failure) -> {
-                        if (failure != null) {
-                            log.warn("event=participant_gone_not_recorded user={} error={}", user,
-                                    failure.toString());
-                        }
-                    });
+            reportGoneUnlessPresent(user, presence.nodesOf(user).thenApply(nodes -> !nodes.isEmpty()),
+                    MetaData.emptyInstance());
         }
+    }
+
+    private void reportGoneUnlessPresent(UserId user, CompletableFuture<Boolean> stillPresent, MetaData audit) {
+        stillPresent.thenCompose(present -> present
+                        ? CompletableFuture.completedFuture(Optional.<CallId>empty()) : liveCallOf(user))
+                .thenCompose(call -> call
+                        .map(live -> commands.send(new ReportParticipantGoneCommand(live, user), audit))
+                        .orElse(CompletableFuture.completedFuture(null)))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        log.warn("event=participant_gone_not_recorded user={} error={}", user, failure.toString());
+                    }
+                });
     }
 
     /** A socket authenticated; if its user's live call thought them gone, it goes on, and they get what they missed. */

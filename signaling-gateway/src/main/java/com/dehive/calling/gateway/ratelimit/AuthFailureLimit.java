@@ -1,9 +1,9 @@
 package com.dehive.calling.gateway.ratelimit;
 
 import com.dehive.calling.gateway.web.ApiErrorWriter;
+import com.dehive.calling.shared.ErrorCode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -3,6 +3,7 @@ package com.dehive.calling.gateway.ratelimit;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +57,7 @@ public class RateLimits {
         if (!buckets.isAsyncModeSupported()) {
             return CompletableFuture.runAsync(() -> consume(limit, subject));
         }
-        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+        return asyncBucket(limit, subject)
                 .tryConsumeAndReturnRemaining(1)
                 .thenAccept(probe -> {
                     if (!probe.isConsumed()) {
@@ -79,7 +80,7 @@ public class RateLimits {
             ConsumptionProbe probe = bucket(limit, subject).tryConsumeAndReturnRemaining(1);
             return CompletableFuture.completedFuture(outOfTokensFor(probe));
         }
-        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+        return asyncBucket(limit, subject)
                 .tryConsumeAndReturnRemaining(1).thenApply(RateLimits::outOfTokensFor);
     }
 
@@ -88,7 +89,7 @@ public class RateLimits {
         if (!buckets.isAsyncModeSupported()) {
             return CompletableFuture.completedFuture(waitFor(bucket(limit, subject).estimateAbilityToConsume(1)));
         }
-        return buckets.asAsync().builder().build(limit.name() + ":" + subject, limit.bucket())
+        return asyncBucket(limit, subject)
                 .estimateAbilityToConsume(1).thenApply(RateLimits::waitFor);
     }
 
@@ -116,9 +117,17 @@ public class RateLimits {
         }
     }
 
+    private AsyncBucketProxy asyncBucket(Limit limit, String subject) {
+        return buckets.asAsync().builder().build(key(limit, subject), limit.bucket());
+    }
+
+    private static String key(Limit limit, String subject) {
+        return limit.name() + ":" + subject;
+    }
+
     private BucketProxy bucket(Limit limit, String subject) {
         Supplier<BucketConfiguration> configuration = limit::bucket;
-        return buckets.builder().build(limit.name() + ":" + subject, configuration);
+        return buckets.builder().build(key(limit, subject), configuration);
     }
 
     private static long secondsToWait(long nanos) {

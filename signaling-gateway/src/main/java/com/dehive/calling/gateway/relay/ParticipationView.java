@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live calls this node relays for, in memory, kept current by the event notifier through the {@link
- * com.dehive.calling.gateway.cluster.Fanout} (no event-store read per message). A call it has not seen (started before this node came up) is looked up once in the calls read model
- * and kept from then on.
+ * The live calls this node relays for, in memory, kept current by the event notifier through the
+ * {@link com.dehive.calling.gateway.cluster.Fanout} (no event-store read per message). A call it has not seen
+ * (started before this node came up) is looked up once in the calls read model and kept from then on.
  */
 public class ParticipationView {
 

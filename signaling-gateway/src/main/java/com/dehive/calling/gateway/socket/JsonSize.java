@@ -28,7 +28,8 @@ final class JsonSize {
             case OBJECT -> {
                 size += 2; // { }
                 boolean first = true;
-                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext() && size <= limit; ) {
+                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+                while (fields.hasNext() && size <= limit) {
                     Map.Entry<String, JsonNode> field = fields.next();
                     size += (first ? 0 : 1) + string(field.getKey()) + 1; // , "name" :
                     size = add(field.getValue(), size, limit);
