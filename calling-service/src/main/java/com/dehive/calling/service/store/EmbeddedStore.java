@@ -1,7 +1,6 @@
 package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,21 +10,25 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The in-process MongoDB-wire store of the embedded default (mongo-java-server), listening on a free loopback port.
  * With the H2 backend, {@link #commit()} writes everything acknowledged so far to the file; it runs at the end of
- * every unit of work, so a {@code kill -9} loses nothing that was acknowledged.
+ * every unit of work, so a {@code kill -9} loses nothing that was acknowledged (see {@link DurableH2Backend}).
  */
 public class EmbeddedStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
 
+    /** How soon a write made outside any unit of work reaches the file. */
+    static final Duration BACKGROUND_COMMIT = Duration.ofSeconds(1);
+
     private final MongoServer server;
-    private final H2Backend h2;
+    private final DurableH2Backend h2;
     private final InetSocketAddress address;
 
-    private EmbeddedStore(MongoServer server, H2Backend h2) {
+    private EmbeddedStore(MongoServer server, DurableH2Backend h2) {
         this.server = server;
         this.h2 = h2;
         server.bind("127.0.0.1", 0);
@@ -41,7 +44,7 @@ public class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
         }
         Path file = dataDir.resolve("calling.mv");
-        H2Backend backend = new H2Backend(file.toString());
+        DurableH2Backend backend = DurableH2Backend.open(file, BACKGROUND_COMMIT);
         log.info("event=embedded_store_started backend=h2 file={}", file.toAbsolutePath());
         return new EmbeddedStore(new MongoServer(backend), backend);
     }

@@ -1,7 +1,6 @@
 package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The embedded MongoDB-wire store as a process of its own, so that several nodes on one machine can share it
  * without a MongoDB server (a local cluster, and the two-node tests). Not for production: it has no replication,
- * and with a data directory H2 writes the file about once a second.
+ * and with a data directory the file is written about once a second (the nodes cannot ask for
+ * a commit over the wire), whole commands only.
  *
  * <pre>java -cp calling-service.jar -Dloader.main=com.dehive.calling.service.store.StandaloneStore \
  *     org.springframework.boot.loader.launch.PropertiesLauncher [port] [data-dir]</pre>
@@ -31,7 +31,7 @@ public final class StandaloneStore {
         if (args.length > 1) {
             Path dataDir = Path.of(args[1]);
             Files.createDirectories(dataDir);
-            server = new MongoServer(new H2Backend(dataDir.resolve("calling.mv").toString()));
+            server = new MongoServer(DurableH2Backend.open(dataDir.resolve("calling.mv"), EmbeddedStore.BACKGROUND_COMMIT));
         } else {
             server = new MongoServer(new MemoryBackend());
         }
