@@ -12,6 +12,8 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperev
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import com.mongodb.client.model.Indexes;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -34,7 +36,7 @@ class AxonStoreConfig {
     @Bean
     EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
-                                          Serializer serializer) {
+                                          Serializer serializer, ObjectProvider<EmbeddedStore> embedded) {
         MongoEventStorageEngine engine = MongoEventStorageEngine.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .storageStrategy(new DocumentPerEventStorageStrategy())
@@ -44,6 +46,11 @@ class AxonStoreConfig {
                 .build();
         // The unique (aggregate, sequence) index is what stops two nodes from appending the same event number.
         engine.ensureIndexes();
+        if (embedded.getIfAvailable() != null) {
+            // Loading an aggregate asks for its events by id. MongoDB answers that from the unique (aggregate,
+            // sequence) index; the embedded store answers only exact matches from a unique index, so it gets this.
+            axonMongoTemplate.eventCollection().createIndex(Indexes.ascending("aggregateIdentifier"));
+        }
         return engine;
     }
 

@@ -1,5 +1,6 @@
 package com.dehive.calling.service.store;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
  * read-model write the processor made before it. Here nothing commits behind our back, and a commit waits until no
  * command is running, so the file always holds every command acknowledged before the commit and none of the later
  * ones.
+ *
+ * <p>Its databases answer non-unique indexes from memory ({@link OrderedIndex}) instead of scanning.
  *
  * <p>Commits are grouped: a caller whose writes a commit already in progress does not cover waits for the next one,
  * and every caller queued behind that one is covered by it.
@@ -65,6 +68,11 @@ final class DurableH2Backend extends H2Backend {
                 .autoCommitBufferSize(0)
                 .open();
         return new DurableH2Backend(store, backgroundCommitInterval);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedBackends.IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ public class EmbeddedStore implements AutoCloseable {
 
     public static EmbeddedStore inMemory() {
         log.info("event=embedded_store_started backend=memory");
-        return new EmbeddedStore(new MongoServer(new MemoryBackend()), null);
+        return new EmbeddedStore(new MongoServer(new IndexedBackends.Memory()), null);
     }
 
     public String connectionString() {

@@ -1,7 +1,6 @@
 package com.dehive.calling.service.store;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +30,10 @@ public final class StandaloneStore {
         if (args.length > 1) {
             Path dataDir = Path.of(args[1]);
             Files.createDirectories(dataDir);
-            server = new MongoServer(DurableH2Backend.open(dataDir.resolve("calling.mv"), EmbeddedStore.BACKGROUND_COMMIT));
+            server = new MongoServer(DurableH2Backend.open(dataDir.resolve("calling.mv"),
+                    EmbeddedStore.BACKGROUND_COMMIT));
         } else {
-            server = new MongoServer(new MemoryBackend());
+            server = new MongoServer(new IndexedBackends.Memory());
         }
         server.bind("127.0.0.1", port);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,0 +1,153 @@
+package com.dehive.calling.service.store;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The embedded store with ordered indexes answers exactly what it answers without them. */
+class OrderedIndexTest {
+
+    private static final List<Bson> QUERIES = List.of(
+            Filters.eq("aggregateIdentifier", "agg-3"),
+            Filters.and(Filters.eq("aggregateIdentifier", "agg-3"), Filters.gte("sequenceNumber", 2)),
+            Filters.gte("timestamp", "2026-11-29T10:00:30Z"),
+            Filters.and(Filters.gte("timestamp", "2026-11-29T10:00:30Z"), Filters.nin("eventIdentifier", "e-40", "e-41")),
+            Filters.and(Filters.gt("timestamp", "2026-11-29T10:00:10Z"), Filters.lt("timestamp", "2026-11-29T10:00:20Z")),
+            Filters.lte("timestamp", "2026-11-29T10:00:05.5Z"),
+            Filters.in("aggregateIdentifier", "agg-1", "agg-7", "nobody"),
+            Filters.eq("participants", "user-4"),
+            Filters.and(Filters.eq("participants", "user-4"), Filters.in("status", "ringing", "connected")),
+            Filters.lte("due_at", Date.from(Instant.parse("2026-11-29T10:00:20Z"))),
+            Filters.gte("timestamp", 5), // another type: nothing
+            Filters.eq("aggregateIdentifier", "agg-404"));
+
+    @Test
+    void indexed_queries_answer_as_unindexed_ones_through_inserts_updates_and_deletes() {
+        try (Store plain = new Store(new MemoryBackend()); Store indexed = new Store(new IndexedBackends.Memory())) {
+            for (Store store : List.of(plain, indexed)) {
+                fill(store.events());
+                store.events().updateMany(Filters.eq("aggregateIdentifier", "agg-5"),
+                        Updates.set("timestamp", "2026-11-29T10:00:31Z"));
+                store.events().updateOne(Filters.eq("eventIdentifier", "e-7"),
+                        Updates.set("participants", List.of("user-4", "user-9")));
+                store.events().deleteMany(Filters.eq("aggregateIdentifier", "agg-2"));
+            }
+            for (Bson query : QUERIES) {
+                assertThat(ids(indexed.events(), query)).as(query.toString()).isEqualTo(ids(plain.events(), query));
+            }
+            assertThat(ids(indexed.events(), QUERIES.get(2))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void an_h2_store_opened_again_rebuilds_its_indexes_from_the_stored_documents(@TempDir Path dir) {
+        Path file = dir.resolve("calling.mv");
+        List<List<String>> before = new ArrayList<>();
+        try (Store store = new Store(DurableH2Backend.open(file, Duration.ofHours(1)))) {
+            fill(store.events());
+            QUERIES.forEach(query -> before.add(ids(store.events(), query)));
+        }
+        try (Store reopened = new Store(DurableH2Backend.open(file, Duration.ofHours(1)))) {
+            indexes(reopened.events()); // as the service does at every start
+            for (int i = 0; i < QUERIES.size(); i++) {
+                assertThat(ids(reopened.events(), QUERIES.get(i))).as(QUERIES.get(i).toString())
+                        .isEqualTo(before.get(i));
+            }
+            assertThat(before.get(0)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void answers_the_shapes_of_axons_and_the_services_queries_and_leaves_the_rest_to_a_scan() {
+        OrderedIndex<Integer> timestamp = new OrderedIndex<>("timestamp_1_sequenceNumber_1",
+                List.of(new IndexKey("timestamp", true), new IndexKey("sequenceNumber", true)));
+        var range = new de.bwaldvogel.mongo.bson.Document("$gte", "2026-11-29T10:00:00Z");
+        var tracking = new de.bwaldvogel.mongo.bson.Document("$and", List.of(
+                new de.bwaldvogel.mongo.bson.Document("timestamp", range),
+                new de.bwaldvogel.mongo.bson.Document("eventIdentifier",
+                        new de.bwaldvogel.mongo.bson.Document("$nin", List.of("e-1")))));
+        assertThat(timestamp.canHandle(tracking)).isTrue();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("timestamp", range))).isTrue();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("timestamp", "x"))).isTrue();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("timestamp",
+                new de.bwaldvogel.mongo.bson.Document("$ne", "x")))).isFalse();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("timestamp",
+                java.util.regex.Pattern.compile("^2026")))).isFalse();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("sequenceNumber", 1))).isFalse();
+        assertThat(timestamp.canHandle(new de.bwaldvogel.mongo.bson.Document("$or", List.of(
+                new de.bwaldvogel.mongo.bson.Document("timestamp", "x"))))).isFalse();
+    }
+
+    private static void fill(MongoCollection<Document> events) {
+        indexes(events);
+        Random random = new Random(7);
+        for (int i = 0; i < 60; i++) {
+            events.insertOne(new Document("_id", "id-" + i)
+                    .append("eventIdentifier", "e-" + i)
+                    .append("aggregateIdentifier", "agg-" + random.nextInt(10))
+                    .append("sequenceNumber", i % 5)
+                    .append("timestamp", Instant.parse("2026-11-29T10:00:00Z").plusMillis(i * 500L).toString())
+                    .append("participants", List.of("user-" + random.nextInt(6), "user-" + random.nextInt(6)))
+                    .append("status", i % 3 == 0 ? "ringing" : "ended")
+                    .append("due_at", Date.from(Instant.parse("2026-11-29T10:00:00Z").plusSeconds(i))));
+        }
+    }
+
+    private static void indexes(MongoCollection<Document> events) {
+        events.createIndex(Indexes.ascending("aggregateIdentifier", "sequenceNumber"));
+        events.createIndex(Indexes.ascending("timestamp", "sequenceNumber"));
+        events.createIndex(Indexes.ascending("participants", "status"));
+        events.createIndex(Indexes.ascending("due_at"));
+    }
+
+    private static List<String> ids(MongoCollection<Document> events, Bson query) {
+        List<String> ids = new ArrayList<>();
+        events.find(query).sort(Sorts.ascending("_id")).forEach((Consumer<Document>) d -> ids.add(d.getString("_id")));
+        return ids;
+    }
+
+    private static final class Store implements AutoCloseable {
+        private final MongoServer server;
+        private final MongoClient client;
+
+        Store(MongoBackend backend) {
+            server = new MongoServer(backend);
+            InetSocketAddress address = server.bind();
+            client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+        }
+
+        MongoCollection<Document> events() {
+            return client.getDatabase("test").getCollection("events");
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.shutdown();
+        }
+    }
+}
