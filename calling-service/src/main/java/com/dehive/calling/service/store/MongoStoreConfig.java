@@ -6,6 +6,8 @@ import com.mongodb.client.MongoDatabase;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.queryhandling.QueryMessage;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -50,7 +52,10 @@ class MongoStoreConfig {
         return () -> new Transaction() {
             @Override
             public void commit() {
-                embedded.commit();
+                // a query changes nothing; its commit would only queue behind the writers' commits
+                if (!(CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().getMessage() instanceof QueryMessage)) {
+                    embedded.commit();
+                }
             }
 
             @Override

@@ -23,6 +23,8 @@ class NotifierConfig {
                         .forParallelProcessing(segments)
                         .andInitialSegmentsCount(segments)
                         .andTokenClaimInterval(2, TimeUnit.SECONDS)
+                        // events in one batch are told as they are handled; the token is written once per batch
+                        .andBatchSize(100)
                         .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
     }
 }
