@@ -19,9 +19,13 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Whether the participants of live calls are still there. A participant whose last socket drops is reported gone
@@ -36,6 +40,8 @@ public class CallPresence {
     private final OffThreadQueries queries;
     private final ParticipationView view;
     private final Presence presence;
+    /** Per user, the last presence report still running: the next one waits for it. */
+    private final Map<UserId, CompletableFuture<Void>> reportsInFlight = new ConcurrentHashMap<>();
 
     public CallPresence(CommandGateway commands, OffThreadQueries queries, ParticipationView view, Presence presence) {
         this.commands = commands;
@@ -63,11 +69,11 @@ public class CallPresence {
     }
 
     private void reportGoneUnlessPresent(UserId user, CompletableFuture<Boolean> stillPresent, MetaData audit) {
-        stillPresent.thenCompose(present -> present
+        inOrder(user, () -> stillPresent.thenCompose(present -> present
                         ? CompletableFuture.completedFuture(Optional.<CallId>empty()) : liveCallOf(user))
                 .thenCompose(call -> call
                         .map(live -> commands.send(new ReportParticipantGoneCommand(live, user), audit))
-                        .orElse(CompletableFuture.completedFuture(null)))
+                        .orElse(CompletableFuture.completedFuture(null))))
                 .whenComplete((done, failure) -> {
                     if (failure != null) {
                         log.warn("event=participant_gone_not_recorded user={} error={}", user, failure.toString());
@@ -78,7 +84,8 @@ public class CallPresence {
     /** A socket authenticated; if its user's live call thought them gone, it goes on, and they get what they missed. */
     public void socketAuthenticated(SocketIOClient client, AuthenticatedUser user, String clientAddress) {
         String socketId = client.getSessionId().toString();
-        presence.joined(user.id(), socketId).thenCompose(missed -> {
+        CompletableFuture<List<Presence.Missed>> joined = presence.joined(user.id(), socketId);
+        inOrder(user.id(), () -> joined.thenCompose(missed -> {
             missed.forEach(signal -> client.sendEvent(signal.event(), signal.payload()));
             return liveCallOf(user.id());
         }).thenCompose(call -> {
@@ -87,11 +94,27 @@ public class CallPresence {
             }
             MetaData audit = AuditTrail.ofSocket(user, socketId, clientAddress);
             return commands.send(new ReportParticipantBackCommand(call.get(), user.id()), audit);
-        }).whenComplete((done, failure) -> {
+        })).whenComplete((done, failure) -> {
             if (failure != null) {
                 log.warn("event=participant_back_not_recorded user={} error={}", user.id(), failure.toString());
             }
         });
+    }
+
+    /**
+     * Runs one user's reports one after the other, in the order their sockets came and went: commands run on Axon's
+     * command threads, and a "back" overtaking the "gone" before it would leave a connected user gone.
+     */
+    private CompletableFuture<?> inOrder(UserId user, Supplier<CompletableFuture<?>> report) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous = reportsInFlight.put(user, done);
+        CompletableFuture<?> running = (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                .thenCompose(ignored -> report.get());
+        running.whenComplete((ignored, failure) -> {
+            reportsInFlight.remove(user, done);
+            done.complete(null);
+        });
+        return running;
     }
 
     private CompletableFuture<Optional<CallId>> liveCallOf(UserId user) {

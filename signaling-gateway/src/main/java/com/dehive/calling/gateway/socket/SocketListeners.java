@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import static com.dehive.calling.gateway.call.CallRequests.orTrue;
 
@@ -44,6 +45,7 @@ class SocketListeners {
     private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
     private static final String FLOOD = "flood";
     private static final String RELAY_TAIL = "relayTail";
+    private static final String COMMAND_TAIL = "commandTail";
     /** A session being validated for this socket; its events wait for the outcome. */
     private static final String PENDING_AUTH = "pendingAuth";
 
@@ -98,23 +100,23 @@ class SocketListeners {
                 run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> identity(client, payload)));
             }
         });
-        on(rtc, "startCall", this::startCall);
-        on(rtc, "acceptCall", (client, user, payload) -> {
+        on(rtc, "startCall", COMMAND_TAIL, this::startCall);
+        on(rtc, "acceptCall", COMMAND_TAIL, (client, user, payload) -> {
             CallRequests.AcceptCall accept = payloads.read(payload, CallRequests.AcceptCall.class);
             return send(client, user, new AcceptCallCommand(CallId.of(accept.callId()), user.profile(),
                     orTrue(accept.withVideo()), orTrue(accept.withAudio())));
         });
-        on(rtc, "declineCall", (client, user, payload) -> send(client, user, new DeclineCallCommand(
+        on(rtc, "declineCall", COMMAND_TAIL, (client, user, payload) -> send(client, user, new DeclineCallCommand(
                 CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
-        on(rtc, "endCall", (client, user, payload) -> send(client, user, new EndCallCommand(
+        on(rtc, "endCall", COMMAND_TAIL, (client, user, payload) -> send(client, user, new EndCallCommand(
                 CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
-        on(rtc, "toggleMedia", (client, user, payload) -> {
+        on(rtc, "toggleMedia", COMMAND_TAIL, (client, user, payload) -> {
             CallRequests.ToggleMedia toggle = payloads.read(payload, CallRequests.ToggleMedia.class);
             return send(client, user, new ToggleMediaCommand(CallId.of(toggle.callId()), user.id(),
                     toggle.mediaType(), toggle.state()));
         });
         for (Relay.Signal signal : Relay.Signal.values()) {
-            on(rtc, signal.event(), (client, user, payload) -> relayInOrder(client, signal, user, payload));
+            on(rtc, signal.event(), RELAY_TAIL, (client, user, payload) -> relay.relay(signal, user.id(), payload));
         }
     }
 
@@ -232,31 +234,34 @@ class SocketListeners {
                 clientAddress(client)));
     }
 
-    /** Relayed messages of one socket leave in the order they came, also when a call must first be looked up. */
-    private CompletableFuture<?> relayInOrder(SocketIOClient client, Relay.Signal signal, AuthenticatedUser user,
-                                              JsonNode payload) {
-        CompletableFuture<Void> previous = client.get(RELAY_TAIL);
-        CompletableFuture<Void> relayed = previous == null || previous.isDone()
-                ? relay.relay(signal, user.id(), payload)
-                : previous.handle((ignored, failure) -> null)
-                        .thenCompose(ignored -> relay.relay(signal, user.id(), payload));
-        client.set(RELAY_TAIL, relayed);
-        return relayed;
+    /** Starts {@code work} once the previous work of the same kind on this socket has finished, failed or not. */
+    private static CompletableFuture<?> inOrder(SocketIOClient client, String kind,
+                                                Supplier<CompletableFuture<?>> work) {
+        CompletableFuture<?> previous = client.get(kind);
+        CompletableFuture<?> next = previous == null || previous.isDone() ? work.get()
+                : previous.handle((ignored, failure) -> null).thenCompose(ignored -> work.get());
+        client.set(kind, next);
+        return next;
     }
 
-    private void on(SocketIONamespace rtc, String event, Handler handler) {
+    /**
+     * Events of one kind ({@code COMMAND_TAIL}, {@code RELAY_TAIL}) on one socket are handled one after the other, in
+     * the order they came: commands run on Axon's command threads (a mute then an unmute must not swap places), and
+     * relayed messages may wait for a call to be looked up.
+     */
+    private void on(SocketIONamespace rtc, String event, String kind, Handler handler) {
         rtc.addEventListener(event, JsonNode.class, (client, payload, ack) -> {
             if (!withinFloodLimit(client, ack)) {
                 return;
             }
-            run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> {
+            run(client, ack, () -> inOrder(client, kind, () -> afterPendingAuth(client).thenCompose(ignored -> {
                 AuthenticatedUser user = SocketClients.userOf(client);
                 if (user == null) {
                     throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
                             "Authenticate first (handshake auth, or identity with a token or session_id)");
                 }
                 return handler.handle(client, user, payload);
-            }));
+            })));
         });
     }
 
@@ -267,7 +272,7 @@ class SocketListeners {
                 : pending.handle((user, failure) -> null);
     }
 
-    private void run(SocketIOClient client, AckRequest ack, java.util.function.Supplier<CompletableFuture<?>> body) {
+    private void run(SocketIOClient client, AckRequest ack, Supplier<CompletableFuture<?>> body) {
         CompletableFuture<?> outcome;
         try {
             outcome = body.get();
