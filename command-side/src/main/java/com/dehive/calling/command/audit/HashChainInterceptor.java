@@ -12,7 +12,9 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -27,6 +29,17 @@ public class HashChainInterceptor implements MessageDispatchInterceptor<EventMes
 
     private final EventStore eventStore;
     private final Serializer eventSerializer;
+    /** The last stored hash of recent calls, so that the next event need not read it back from the store. */
+    private final Map<String, StoredHash> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, StoredHash> eldest) {
+                    return size() > 10_000;
+                }
+            });
+
+    private record StoredHash(long sequence, String hash) {
+    }
 
     public HashChainInterceptor(EventStore eventStore, Serializer eventSerializer) {
         this.eventStore = eventStore;
@@ -53,12 +66,25 @@ public class HashChainInterceptor implements MessageDispatchInterceptor<EventMes
                 eventSerializer.serialize(linked.getPayload(), String.class).getData(),
                 eventSerializer.serialize(linked.getMetaData(), String.class).getData());
         lastHashes.put(complete.getAggregateIdentifier(), hash);
+        rememberOnceStored(complete.getAggregateIdentifier(), complete.getSequenceNumber(), hash);
         return linked.andMetaData(MetaData.with(AuditMetaData.HASH, hash));
+    }
+
+    /** Only a committed event's hash is remembered: an append that fails leaves that sequence number free. */
+    private void rememberOnceStored(String aggregateIdentifier, long sequence, String hash) {
+        StoredHash stored = new StoredHash(sequence, hash);
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> recent.put(aggregateIdentifier, stored));
+        }
     }
 
     private String storedHashOf(String aggregateIdentifier, long sequence) {
         if (sequence < 0) {
             return EventHash.GENESIS;
+        }
+        StoredHash known = recent.get(aggregateIdentifier);
+        if (known != null && known.sequence() == sequence) {
+            return known.hash();
         }
         DomainEventStream stored = eventStore.readEvents(aggregateIdentifier, sequence);
         if (!stored.hasNext()) {

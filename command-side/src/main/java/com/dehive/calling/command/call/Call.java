@@ -48,7 +48,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * One call between two users. Decides in its command handlers, only assigns fields in its event sourcing handlers;
  * its state is what those decisions need.
  */
-@Aggregate
+@Aggregate(cache = "callCache")
 public class Call {
 
     /** Ends a call nobody answered; persistent, so it fires after a restart too. */
