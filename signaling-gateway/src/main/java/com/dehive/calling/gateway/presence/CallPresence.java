@@ -102,8 +102,8 @@ public class CallPresence {
     }
 
     /**
-     * Runs one user's reports one after the other, in the order their sockets came and went: commands run on Axon's
-     * command threads, and a "back" overtaking the "gone" before it would leave a connected user gone.
+     * Runs one user's reports one after the other, in the order their sockets came and went: with Redis the presence
+     * answers arrive on its threads, and a "back" overtaking the "gone" before it would leave a connected user gone.
      */
     private CompletableFuture<?> inOrder(UserId user, Supplier<CompletableFuture<?>> report) {
         CompletableFuture<Void> done = new CompletableFuture<>();

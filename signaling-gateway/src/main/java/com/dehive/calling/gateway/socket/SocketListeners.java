@@ -246,8 +246,8 @@ class SocketListeners {
 
     /**
      * Events of one kind ({@code COMMAND_TAIL}, {@code RELAY_TAIL}) on one socket are handled one after the other, in
-     * the order they came: commands run on Axon's command threads (a mute then an unmute must not swap places), and
-     * relayed messages may wait for a call to be looked up.
+     * the order they came: an event may wait for the session check of the handshake, a call start for its rate limit
+     * in Redis, a relayed message for a call to be looked up, and a mute then an unmute must not swap places.
      */
     private void on(SocketIONamespace rtc, String event, String kind, Handler handler) {
         rtc.addEventListener(event, JsonNode.class, (client, payload, ack) -> {
