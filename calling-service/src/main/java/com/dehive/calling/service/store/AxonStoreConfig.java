@@ -43,6 +43,9 @@ class AxonStoreConfig {
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(new EventUpcasterChain(new CallStartedEventUpcaster()))
+                // events read per query: a rebuild reads the whole stream, and on the embedded store each query
+                // costs the rest of the stream (found through the index, then sorted), so fewer and larger batches
+                .batchSize(1000)
                 .build();
         // The unique (aggregate, sequence) index is what stops two nodes from appending the same event number.
         engine.ensureIndexes();
