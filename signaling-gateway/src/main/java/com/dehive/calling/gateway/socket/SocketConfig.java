@@ -40,8 +40,13 @@ class SocketConfig {
         return new SocketPayloads(json, validator, properties.maxPayloadBytes());
     }
 
+    @Bean(destroyMethod = "close")
+    OffThreadQueries offThreadQueries(QueryGateway queries) {
+        return new OffThreadQueries(queries, 8);
+    }
+
     @Bean
-    ParticipationView participationView(QueryGateway queries) {
+    ParticipationView participationView(OffThreadQueries queries) {
         return new ParticipationView(queries);
     }
 
@@ -65,7 +70,7 @@ class SocketConfig {
     }
 
     @Bean
-    CallPresence callPresence(CommandGateway commands, QueryGateway queries, ParticipationView view,
+    CallPresence callPresence(CommandGateway commands, OffThreadQueries queries, ParticipationView view,
                               Presence presence) {
         CallPresence calls = new CallPresence(commands, queries, view, presence);
         if (presence instanceof RedisPresence shared) {
