@@ -243,7 +243,8 @@ class SocketSignalingIT extends SocketServiceIT {
         assertThat(ended.get("reason").asText()).isEqualTo("user_busy");
         assertThat(callee.await("callEnded").get("reason").asText()).isEqualTo("user_busy");
         JsSockets.settle();
-        assertThat(callee.events("incomingCall")).isEmpty();
+        // dave's call may still ring this socket if it connected before the notifier told it; carol's never does
+        assertThat(callee.events("incomingCall")).noneMatch(ring -> carol.equals(ring.get("caller_id").asText()));
     }
 
     @Test
