@@ -6,7 +6,6 @@ import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.cluster.Presence;
 import com.dehive.calling.gateway.relay.Participation;
 import com.dehive.calling.gateway.relay.ParticipationView;
-import com.dehive.calling.gateway.socket.OffThreadQueries;
 import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.call.ReportParticipantBackCommand;
@@ -16,6 +15,7 @@ import com.dehive.calling.shared.query.FindActiveCallQuery;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +37,13 @@ public class CallPresence {
     private static final Logger log = LoggerFactory.getLogger(CallPresence.class);
 
     private final CommandGateway commands;
-    private final OffThreadQueries queries;
+    private final QueryGateway queries;
     private final ParticipationView view;
     private final Presence presence;
     /** Per user, the last presence report still running: the next one waits for it. */
     private final Map<UserId, CompletableFuture<Void>> reportsInFlight = new ConcurrentHashMap<>();
 
-    public CallPresence(CommandGateway commands, OffThreadQueries queries, ParticipationView view, Presence presence) {
+    public CallPresence(CommandGateway commands, QueryGateway queries, ParticipationView view, Presence presence) {
         this.commands = commands;
         this.queries = queries;
         this.view = view;

@@ -1,11 +1,11 @@
 package com.dehive.calling.gateway.relay;
 
-import com.dehive.calling.gateway.socket.OffThreadQueries;
 import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.query.CallView;
 import com.dehive.calling.shared.query.FindCallQuery;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
 
 import java.time.Instant;
 import java.util.Map;
@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ParticipationView {
 
     private final Map<String, Participation> live = new ConcurrentHashMap<>();
-    private final OffThreadQueries queries;
+    private final QueryGateway queries;
 
-    public ParticipationView(OffThreadQueries queries) {
+    public ParticipationView(QueryGateway queries) {
         this.queries = queries;
     }
 

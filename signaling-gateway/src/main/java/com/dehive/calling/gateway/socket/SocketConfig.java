@@ -40,13 +40,8 @@ class SocketConfig {
         return new SocketPayloads(json, validator, properties.maxPayloadBytes());
     }
 
-    @Bean(destroyMethod = "close")
-    OffThreadQueries offThreadQueries(QueryGateway queries) {
-        return new OffThreadQueries(queries, 8);
-    }
-
     @Bean
-    ParticipationView participationView(OffThreadQueries queries) {
+    ParticipationView participationView(QueryGateway queries) {
         return new ParticipationView(queries);
     }
 
@@ -70,7 +65,7 @@ class SocketConfig {
     }
 
     @Bean
-    CallPresence callPresence(CommandGateway commands, OffThreadQueries queries, ParticipationView view,
+    CallPresence callPresence(CommandGateway commands, QueryGateway queries, ParticipationView view,
                               Presence presence) {
         CallPresence calls = new CallPresence(commands, queries, view, presence);
         if (presence instanceof RedisPresence shared) {
