@@ -2,6 +2,8 @@ package com.dehive.calling.command.audit;
 
 import com.dehive.calling.shared.audit.AuditMetaData;
 import com.dehive.calling.shared.audit.EventHash;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -12,9 +14,7 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
 
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -30,13 +30,7 @@ public class HashChainInterceptor implements MessageDispatchInterceptor<EventMes
     private final EventStore eventStore;
     private final Serializer eventSerializer;
     /** The last stored hash of recent calls, so that the next event need not read it back from the store. */
-    private final Map<String, StoredHash> recent = Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, StoredHash> eldest) {
-                    return size() > 10_000;
-                }
-            });
+    private final Cache<String, StoredHash> recent = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private record StoredHash(long sequence, String hash) {
     }
@@ -82,7 +76,7 @@ public class HashChainInterceptor implements MessageDispatchInterceptor<EventMes
         if (sequence < 0) {
             return EventHash.GENESIS;
         }
-        StoredHash known = recent.get(aggregateIdentifier);
+        StoredHash known = recent.getIfPresent(aggregateIdentifier);
         if (known != null && known.sequence() == sequence) {
             return known.hash();
         }
