@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.cluster.Presence;
+import com.dehive.calling.gateway.relay.OneAtATime;
 import com.dehive.calling.gateway.relay.Participation;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.shared.CallId;
@@ -20,12 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Whether the participants of live calls are still there. A participant whose last socket drops is reported gone
@@ -40,8 +38,11 @@ public class CallPresence {
     private final QueryGateway queries;
     private final ParticipationView view;
     private final Presence presence;
-    /** Per user, the last presence report still running: the next one waits for it. */
-    private final Map<UserId, CompletableFuture<Void>> reportsInFlight = new ConcurrentHashMap<>();
+    /**
+     * One user's reports run one after the other, in the order their sockets came and went: with Redis the presence
+     * answers arrive on its threads, and a "back" overtaking the "gone" before it would leave a connected user gone.
+     */
+    private final OneAtATime<UserId> reportsOfUser = new OneAtATime<>();
 
     public CallPresence(CommandGateway commands, QueryGateway queries, ParticipationView view, Presence presence) {
         this.commands = commands;
@@ -69,7 +70,7 @@ public class CallPresence {
     }
 
     private void reportGoneUnlessPresent(UserId user, CompletableFuture<Boolean> stillPresent, MetaData audit) {
-        inOrder(user, () -> stillPresent.thenCompose(present -> present
+        reportsOfUser.run(user, () -> stillPresent.thenCompose(present -> present
                         ? CompletableFuture.completedFuture(Optional.<CallId>empty()) : liveCallOf(user))
                 .thenCompose(call -> call
                         .map(live -> commands.send(new ReportParticipantGoneCommand(live, user), audit))
@@ -85,7 +86,7 @@ public class CallPresence {
     public void socketAuthenticated(SocketIOClient client, AuthenticatedUser user, String clientAddress) {
         String socketId = client.getSessionId().toString();
         CompletableFuture<List<Presence.Missed>> joined = presence.joined(user.id(), socketId);
-        inOrder(user.id(), () -> joined.thenCompose(missed -> {
+        reportsOfUser.run(user.id(), () -> joined.thenCompose(missed -> {
             missed.forEach(signal -> client.sendEvent(signal.event(), signal.payload()));
             return liveCallOf(user.id());
         }).thenCompose(call -> {
@@ -99,22 +100,6 @@ public class CallPresence {
                 log.warn("event=participant_back_not_recorded user={} error={}", user.id(), failure.toString());
             }
         });
-    }
-
-    /**
-     * Runs one user's reports one after the other, in the order their sockets came and went: with Redis the presence
-     * answers arrive on its threads, and a "back" overtaking the "gone" before it would leave a connected user gone.
-     */
-    private CompletableFuture<?> inOrder(UserId user, Supplier<CompletableFuture<?>> report) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture<Void> previous = reportsInFlight.put(user, done);
-        CompletableFuture<?> running = (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
-                .thenCompose(ignored -> report.get());
-        running.whenComplete((ignored, failure) -> {
-            reportsInFlight.remove(user, done);
-            done.complete(null);
-        });
-        return running;
     }
 
     private CompletableFuture<Optional<CallId>> liveCallOf(UserId user) {

@@ -8,6 +8,7 @@ import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.gateway.call.CallRequests;
 import com.dehive.calling.gateway.presence.CallPresence;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
+import com.dehive.calling.gateway.relay.OneAtATime;
 import com.dehive.calling.gateway.relay.Relay;
 import com.dehive.calling.gateway.web.Failure;
 import com.dehive.calling.shared.CallId;
@@ -30,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -44,8 +46,6 @@ class SocketListeners {
 
     private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
     private static final String FLOOD = "flood";
-    private static final String RELAY_TAIL = "relayTail";
-    private static final String COMMAND_TAIL = "commandTail";
     /** A session being validated for this socket; its events wait for the outcome. */
     private static final String PENDING_AUTH = "pendingAuth";
 
@@ -62,6 +62,8 @@ class SocketListeners {
     private final RateLimits.Limit callStartLimit;
     private final SocketProperties properties;
     private final CallPresence presence;
+    private final OneAtATime<UUID> commandsOfSocket = new OneAtATime<>();
+    private final OneAtATime<UUID> relaysOfSocket = new OneAtATime<>();
 
     SocketListeners(CommandGateway commands, SocketPayloads payloads, SocketAuthenticator authenticator, Relay relay,
                     RateLimits rateLimits, RateLimits.Limit callStartLimit, SocketProperties properties,
@@ -100,23 +102,23 @@ class SocketListeners {
                 run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> identity(client, payload)));
             }
         });
-        on(rtc, "startCall", COMMAND_TAIL, this::startCall);
-        on(rtc, "acceptCall", COMMAND_TAIL, (client, user, payload) -> {
+        on(rtc, "startCall", commandsOfSocket, this::startCall);
+        on(rtc, "acceptCall", commandsOfSocket, (client, user, payload) -> {
             CallRequests.AcceptCall accept = payloads.read(payload, CallRequests.AcceptCall.class);
             return send(client, user, new AcceptCallCommand(CallId.of(accept.callId()), user.profile(),
                     orTrue(accept.withVideo()), orTrue(accept.withAudio())));
         });
-        on(rtc, "declineCall", COMMAND_TAIL, (client, user, payload) -> send(client, user, new DeclineCallCommand(
+        on(rtc, "declineCall", commandsOfSocket, (client, user, payload) -> send(client, user, new DeclineCallCommand(
                 CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
-        on(rtc, "endCall", COMMAND_TAIL, (client, user, payload) -> send(client, user, new EndCallCommand(
+        on(rtc, "endCall", commandsOfSocket, (client, user, payload) -> send(client, user, new EndCallCommand(
                 CallId.of(payloads.read(payload, CallRequests.CallReference.class).callId()), user.id())));
-        on(rtc, "toggleMedia", COMMAND_TAIL, (client, user, payload) -> {
+        on(rtc, "toggleMedia", commandsOfSocket, (client, user, payload) -> {
             CallRequests.ToggleMedia toggle = payloads.read(payload, CallRequests.ToggleMedia.class);
             return send(client, user, new ToggleMediaCommand(CallId.of(toggle.callId()), user.id(),
                     toggle.mediaType(), toggle.state()));
         });
         for (Relay.Signal signal : Relay.Signal.values()) {
-            on(rtc, signal.event(), RELAY_TAIL, (client, user, payload) -> relay.relay(signal, user.id(), payload));
+            on(rtc, signal.event(), relaysOfSocket, (client, user, payload) -> relay.relay(signal, user.id(), payload));
         }
     }
 
@@ -234,34 +236,25 @@ class SocketListeners {
                 clientAddress(client)));
     }
 
-    /** Starts {@code work} once the previous work of the same kind on this socket has finished, failed or not. */
-    private static CompletableFuture<?> inOrder(SocketIOClient client, String kind,
-                                                Supplier<CompletableFuture<?>> work) {
-        CompletableFuture<?> previous = client.get(kind);
-        CompletableFuture<?> next = previous == null || previous.isDone() ? work.get()
-                : previous.handle((ignored, failure) -> null).thenCompose(ignored -> work.get());
-        client.set(kind, next);
-        return next;
-    }
-
     /**
-     * Events of one kind ({@code COMMAND_TAIL}, {@code RELAY_TAIL}) on one socket are handled one after the other, in
-     * the order they came: an event may wait for the session check of the handshake, a call start for its rate limit
-     * in Redis, a relayed message for a call to be looked up, and a mute then an unmute must not swap places.
+     * Events of one kind (commands, relayed messages) on one socket are handled one after the other, in the order
+     * they came: an event may wait for the session check of the handshake, a call start for its rate limit in Redis,
+     * a relayed message for a call to be looked up, and a mute then an unmute must not swap places.
      */
-    private void on(SocketIONamespace rtc, String event, String kind, Handler handler) {
+    private void on(SocketIONamespace rtc, String event, OneAtATime<UUID> ofSocket, Handler handler) {
         rtc.addEventListener(event, JsonNode.class, (client, payload, ack) -> {
             if (!withinFloodLimit(client, ack)) {
                 return;
             }
-            run(client, ack, () -> inOrder(client, kind, () -> afterPendingAuth(client).thenCompose(ignored -> {
-                AuthenticatedUser user = SocketClients.userOf(client);
-                if (user == null) {
-                    throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
-                            "Authenticate first (handshake auth, or identity with a token or session_id)");
-                }
-                return handler.handle(client, user, payload);
-            })));
+            run(client, ack, () -> ofSocket.run(client.getSessionId(), () -> afterPendingAuth(client)
+                    .thenCompose(ignored -> {
+                        AuthenticatedUser user = SocketClients.userOf(client);
+                        if (user == null) {
+                            throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
+                                    "Authenticate first (handshake auth, or identity with a token or session_id)");
+                        }
+                        return handler.handle(client, user, payload);
+                    })));
         });
     }
 
