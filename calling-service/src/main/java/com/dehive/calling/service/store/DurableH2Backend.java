@@ -1,18 +1,25 @@
 package com.dehive.calling.service.store;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +79,7 @@ final class DurableH2Backend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return new IndexedBackends.IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
+        return new IndexedH2Database(databaseName);
     }
 
     @Override
@@ -138,6 +145,35 @@ final class DurableH2Backend extends H2Backend {
             super.close();
         } finally {
             commands.writeLock().unlock();
+        }
+    }
+
+    /**
+     * H2's database with {@link OrderedIndex} for the non-unique indexes it ignores, and collections that answer
+     * sorted queries in that order. An inner class: H2Database opens the stored collections from its constructor,
+     * before a field of a subclass is set, and {@link #openOrCreateCollection} needs the store (the backend's).
+     */
+    private final class IndexedH2Database extends H2Database {
+
+        IndexedH2Database(String name) {
+            super(name, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collection, String indexName, List<IndexKey> keys,
+                                                           boolean sparse) {
+            return new OrderedIndex<>(indexName, keys);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // the maps H2Database opens for a collection, named as it names them, so that files written before
+            // (and by the plain H2 backend) read as they were
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> documents = getMvStore().openMap("databases." + namespace);
+            MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
+            return new IndexedBackends.IndexedH2Collection(this, collectionName, options, documents, meta,
+                    cursorRegistry);
         }
     }
 }

@@ -1,18 +1,24 @@
 package com.dehive.calling.service.store;
 
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
-import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
-import org.h2.mvstore.MVStore;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
 
 import java.util.List;
 
 /**
- * mongo-java-server's databases with {@link OrderedIndex} for the non-unique indexes they ignore: the memory backend
- * here, the H2 one in {@link DurableH2Backend}.
+ * mongo-java-server's databases with {@link OrderedIndex} for the non-unique indexes they ignore, and collections
+ * that answer a sorted query a batch at a time in that index's order ({@link IndexOrderedCursor}): the memory
+ * backend here, the H2 one with {@link DurableH2Backend}.
  */
 final class IndexedBackends {
 
@@ -27,16 +33,20 @@ final class IndexedBackends {
         }
     }
 
-    static final class IndexedH2Database extends H2Database {
+    static final class IndexedH2Collection extends H2Collection {
 
-        IndexedH2Database(String name, MVStore store, CursorRegistry cursors) {
-            super(name, store, cursors);
+        IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options,
+                            MVMap<Object, Document> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
+            super(database, name, options, documents, meta, cursors);
         }
 
         @Override
-        protected Index<Object> openOrCreateSecondaryIndex(String collection, String indexName, List<IndexKey> keys,
-                                                           boolean sparse) {
-            return new OrderedIndex<>(indexName, keys);
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            QueryResult inIndexOrder = IndexOrderedCursor.query(this, cursorRegistry, query, orderBy, skip, limit,
+                    batchSize, fieldSelector, this::getDocument, this::documentMatchesQuery);
+            return inIndexOrder != null ? inIndexOrder
+                    : super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }
 
@@ -50,6 +60,28 @@ final class IndexedBackends {
         protected Index<Integer> openOrCreateSecondaryIndex(String collection, String indexName, List<IndexKey> keys,
                                                             boolean sparse) {
             return new OrderedIndex<>(indexName, keys);
+        }
+
+        @Override
+        protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+            return new IndexedMemoryCollection(this, collectionName, options, cursorRegistry);
+        }
+    }
+
+    private static final class IndexedMemoryCollection extends MemoryCollection {
+
+        IndexedMemoryCollection(MongoDatabase database, String name, CollectionOptions options,
+                                CursorRegistry cursors) {
+            super(database, name, options, cursors);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            QueryResult inIndexOrder = IndexOrderedCursor.query(this, cursorRegistry, query, orderBy, skip, limit,
+                    batchSize, fieldSelector, this::getDocument, this::documentMatchesQuery);
+            return inIndexOrder != null ? inIndexOrder
+                    : super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }
 }

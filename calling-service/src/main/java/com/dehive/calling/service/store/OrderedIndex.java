@@ -10,6 +10,7 @@ import de.bwaldvogel.mongo.bson.Document;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,8 @@ final class OrderedIndex<P> extends Index<P> {
     private final String field;
     private final NavigableMap<Object, Set<P>> byValue = new TreeMap<>(ValueComparator.asc());
     private final Map<Object, Entry<P>> byId = new HashMap<>();
+    /** Documents with more than one value in the field (arrays): the index's order is not their sort order. */
+    private int multiValued;
 
     OrderedIndex(String name, List<IndexKey> keys) {
         super(name, List.of(keys.get(0)), false);
@@ -66,8 +69,55 @@ final class OrderedIndex<P> extends Index<P> {
             }
             return positions;
         }
+        range(operators).values().forEach(positions::addAll);
+        return positions;
+    }
+
+    String field() {
+        return field;
+    }
+
+    /**
+     * Whether this index can hand out the documents a query asks for in the order of its field: the query names an
+     * equality or a range on it, and no document has several values there (an array sorts by one of them).
+     */
+    synchronized boolean canAnswerInOrder(Document query) {
+        Object condition = condition(query);
+        return condition != null && multiValued == 0
+                && !(condition instanceof Document operators && operators.containsKey("$in"));
+    }
+
+    /**
+     * The next values in the query's range after {@code after} (from the first one if null), each with its
+     * positions, until they hold at least {@code positions} positions or the range ends. A copy: the caller reads
+     * the documents after this returns.
+     */
+    synchronized List<Map.Entry<Object, List<P>>> nextValues(Document query, Object after, int positions) {
+        Object condition = condition(query);
+        NavigableMap<Object, Set<P>> range = condition instanceof Document operators
+                ? range(operators)
+                : byValue.subMap(condition, true, condition, true);
+        if (after != null) {
+            range = range.tailMap(after, false);
+        }
+        List<Map.Entry<Object, List<P>>> values = new ArrayList<>();
+        int taken = 0;
+        for (Map.Entry<Object, Set<P>> value : range.entrySet()) {
+            if (taken >= positions) {
+                break;
+            }
+            values.add(Map.entry(value.getKey(), List.copyOf(value.getValue())));
+            taken += value.getValue().size();
+        }
+        return values;
+    }
+
+    private NavigableMap<Object, Set<P>> range(Document operators) {
         NavigableMap<Object, Set<P>> range = byValue;
         try {
+            if (operators.containsKey("$eq")) {
+                range = range.subMap(operators.get("$eq"), true, operators.get("$eq"), true);
+            }
             if (operators.containsKey("$gt")) {
                 range = range.tailMap(operators.get("$gt"), false);
             }
@@ -81,10 +131,9 @@ final class OrderedIndex<P> extends Index<P> {
                 range = range.headMap(operators.get("$lte"), true);
             }
         } catch (IllegalArgumentException emptyRange) {
-            return positions;
+            return Collections.emptyNavigableMap();
         }
-        range.values().forEach(positions::addAll);
-        return positions;
+        return range;
     }
 
     /** The condition on the indexed field, if it is one this index can answer; null otherwise. */
@@ -131,6 +180,9 @@ final class OrderedIndex<P> extends Index<P> {
     public synchronized void add(Document document, P position, MongoCollection<P> collection) {
         List<Object> values = valuesOf(document);
         byId.put(document.get("_id"), new Entry<>(position, values));
+        if (values.size() > 1) {
+            multiValued++;
+        }
         for (Object value : values) {
             byValue.computeIfAbsent(value, key -> new LinkedHashSet<>()).add(position);
         }
@@ -141,6 +193,9 @@ final class OrderedIndex<P> extends Index<P> {
         Entry<P> entry = byId.remove(document.get("_id"));
         if (entry == null) {
             return null;
+        }
+        if (entry.values().size() > 1) {
+            multiValued--;
         }
         for (Object value : entry.values()) {
             Set<P> positions = byValue.get(value);
@@ -191,5 +246,6 @@ final class OrderedIndex<P> extends Index<P> {
     public synchronized void drop() {
         byValue.clear();
         byId.clear();
+        multiValued = 0;
     }
 }

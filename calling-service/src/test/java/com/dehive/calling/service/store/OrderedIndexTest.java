@@ -10,9 +10,11 @@ import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +62,53 @@ class OrderedIndexTest {
                 assertThat(ids(indexed.events(), query)).as(query.toString()).isEqualTo(ids(plain.events(), query));
             }
             assertThat(ids(indexed.events(), QUERIES.get(2))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void sorted_queries_read_a_batch_at_a_time_answer_as_unindexed_ones_in_the_same_order() {
+        List<Bson> sorts = List.of(
+                Sorts.ascending("timestamp", "sequenceNumber", "_id"), // Axon's tracked-event order, in index order
+                Sorts.ascending("aggregateIdentifier", "_id"),
+                Sorts.descending("timestamp", "_id"), // not the index's order: answered as before
+                Sorts.ascending("participants", "_id")); // arrays: answered as before
+        try (Store plain = new Store(new MemoryBackend()); Store indexed = new Store(new IndexedBackends.Memory())) {
+            for (Store store : List.of(plain, indexed)) {
+                fill(store.events());
+                store.events().updateMany(Filters.eq("aggregateIdentifier", "agg-5"),
+                        Updates.set("timestamp", "2026-11-29T10:00:31Z")); // several documents share a value
+            }
+            Bson wholeStream = Filters.and(Filters.gte("timestamp", "2026-11-29T10:00:00Z"),
+                    Filters.nin("eventIdentifier", "e-0", "e-1"));
+            for (Bson query : concat(QUERIES, wholeStream)) {
+                for (Bson sort : sorts) {
+                    for (int[] page : new int[][] {{7, 0, 0}, {1, 0, 0}, {0, 5, 0}, {4, 9, 3}, {100, 0, 11}}) {
+                        String what = query + " " + sort + " batch " + page[0] + " limit " + page[1] + " skip " + page[2];
+                        assertThat(ids(indexed.events(), query, sort, page)).as(what)
+                                .isEqualTo(ids(plain.events(), query, sort, page));
+                    }
+                }
+            }
+            assertThat(ids(indexed.events(), wholeStream, sorts.get(0), new int[] {7, 0, 0})).hasSize(58);
+        }
+    }
+
+    @Test
+    void a_file_the_stock_h2_backend_wrote_reads_the_same(@TempDir Path dir) {
+        Path file = dir.resolve("calling.mv");
+        List<List<String>> before = new ArrayList<>();
+        MVStore stock = new MVStore.Builder().fileName(file.toString()).open();
+        try (Store store = new Store(new H2Backend(stock))) {
+            fill(store.events());
+            QUERIES.forEach(query -> before.add(ids(store.events(), query)));
+        }
+        try (Store reopened = new Store(DurableH2Backend.open(file, Duration.ofHours(1)))) {
+            indexes(reopened.events());
+            for (int i = 0; i < QUERIES.size(); i++) {
+                assertThat(ids(reopened.events(), QUERIES.get(i))).as(QUERIES.get(i).toString())
+                        .isEqualTo(before.get(i));
+            }
+            assertThat(reopened.events().countDocuments()).isEqualTo(60);
         }
     }
 
@@ -122,6 +171,20 @@ class OrderedIndexTest {
         events.createIndex(Indexes.ascending("timestamp", "sequenceNumber"));
         events.createIndex(Indexes.ascending("participants", "status"));
         events.createIndex(Indexes.ascending("due_at"));
+    }
+
+    private static List<Bson> concat(List<Bson> queries, Bson query) {
+        List<Bson> all = new ArrayList<>(queries);
+        all.add(query);
+        return all;
+    }
+
+    /** The ids a sorted query answers, read through the cursor with the batch size, limit and skip given. */
+    private static List<String> ids(MongoCollection<Document> events, Bson query, Bson sort, int[] batchLimitSkip) {
+        List<String> ids = new ArrayList<>();
+        events.find(query).sort(sort).batchSize(batchLimitSkip[0]).limit(batchLimitSkip[1]).skip(batchLimitSkip[2])
+                .forEach((Consumer<Document>) d -> ids.add(d.getString("_id")));
+        return ids;
     }
 
     private static List<String> ids(MongoCollection<Document> events, Bson query) {

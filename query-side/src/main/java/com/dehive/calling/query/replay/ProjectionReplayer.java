@@ -20,7 +20,9 @@ import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoTrackingToken;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -58,14 +60,16 @@ public class ProjectionReplayer {
     private final EventProcessingConfiguration processors;
     private final EventStore events;
     private final MongoDatabase database;
+    private final TokenStore tokens;
     private final Map<String, Replay> replays = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
 
     public ProjectionReplayer(@Lazy EventProcessingConfiguration processors, @Lazy EventStore events,
-                              MongoDatabase database) {
+                              MongoDatabase database, @Lazy TokenStore tokens) {
         this.processors = processors;
         this.events = events;
         this.database = database;
+        this.tokens = tokens;
     }
 
     @CommandHandler
@@ -79,6 +83,7 @@ public class ProjectionReplayer {
         long eventsInStore = database.getCollection(EVENTS).countDocuments();
         Replay replay = new Replay(clock.instant(), eventsInStore, lastEventAt());
         processor.shutDown();
+        markResetPositions(command.projection());
         processor.resetTokens();
         replays.put(command.projection(), replay);
         processor.start();
@@ -113,6 +118,21 @@ public class ProjectionReplayer {
         long processed = replay.processed.get();
         return new ReplayProgressView(projection, done ? "done" : "running", processed, replay.eventsInStore,
                 Math.round(processed / seconds * 10) / 10.0, done, replay.startedAt, finishedAt);
+    }
+
+    /**
+     * Stores each segment's position as a {@link MongoResetToken}, which the reset then takes as the position to
+     * replay up to; with the plain Mongo token, the replay took every event for a new one and slowed down with each.
+     * A rebuild that was still running starts again from its own position at reset, as Axon's reset would.
+     */
+    private void markResetPositions(String processorName) {
+        for (int segment : tokens.fetchSegments(processorName)) {
+            TrackingToken current = tokens.fetchToken(processorName, segment);
+            TrackingToken position = current instanceof ReplayToken replay ? replay.getTokenAtReset() : current;
+            if (position instanceof MongoTrackingToken mongo) {
+                tokens.storeToken(MongoResetToken.of(mongo), processorName, segment);
+            }
+        }
     }
 
     /**
