@@ -2,7 +2,7 @@ package com.dehive.calling.service.store;
 
 import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
-import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
@@ -57,16 +57,22 @@ class AxonStoreConfig {
         return engine;
     }
 
-    /** Several nodes share the tokens; a node that stops renewing its claims loses them after the claim timeout. */
+    /**
+     * Several nodes share the tokens; a node that stops renewing its claims loses them after the claim timeout.
+     *
+     * <p>No commit of the embedded file per token write (each processor writes its token after every batch, and a
+     * commit saves the whole store): a processor writes its token after the read-model writes of the batch, so the
+     * next commit (any unit of work's, or the background one within a second) saves both, in that order, and a
+     * crash costs the processor the batches since, which it handles again.
+     */
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
-                          TransactionManager transactionManager,
                           @Value("${calling.processing.claim-timeout}") Duration claimTimeout,
                           @Value("${calling.node-id}") String nodeId) {
         return MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
-                .transactionManager(transactionManager)
+                .transactionManager(NoTransactionManager.instance())
                 .claimTimeout(claimTimeout)
                 // claims name the node as everything else does (events' metadata, deadlines, presence)
                 .nodeId(nodeId)

@@ -1,9 +1,11 @@
 package com.dehive.calling.service.store;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -29,6 +31,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded store with ordered indexes answers exactly what it answers without them. */
 class OrderedIndexTest {
@@ -90,6 +93,28 @@ class OrderedIndexTest {
                 }
             }
             assertThat(ids(indexed.events(), wholeStream, sorts.get(0), new int[] {7, 0, 0})).hasSize(58);
+        }
+    }
+
+    @Test
+    void unique_indexes_refuse_duplicates_after_the_store_is_opened_again(@TempDir Path dir) {
+        Path file = dir.resolve("calling.mv");
+        try (Store store = new Store(DurableH2Backend.open(file, Duration.ofHours(1)))) {
+            store.events().createIndex(Indexes.ascending("eventIdentifier"), new IndexOptions().unique(true));
+            fill(store.events());
+        }
+        try (Store reopened = new Store(DurableH2Backend.open(file, Duration.ofHours(1)))) {
+            MongoCollection<Document> events = reopened.events();
+            Document stored = events.find(Filters.eq("_id", "id-12")).first();
+            assertThat(stored).isNotNull();
+            assertThatThrownBy(() -> events.insertOne(new Document("_id", "id-12")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            assertThatThrownBy(() -> events.insertOne(new Document("_id", "another")
+                    .append("eventIdentifier", stored.get("eventIdentifier"))))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            events.deleteOne(Filters.eq("_id", "id-12"));
+            events.insertOne(new Document("_id", "id-12").append("eventIdentifier", stored.get("eventIdentifier")));
+            assertThat(events.countDocuments()).isEqualTo(60);
         }
     }
 

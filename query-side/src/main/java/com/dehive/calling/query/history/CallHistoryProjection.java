@@ -20,15 +20,20 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -77,7 +82,8 @@ public class CallHistoryProjection {
                 .append("caller_video_muted", false)
                 .append("callee_audio_muted", false)
                 .append("callee_video_muted", false);
-        calls.replaceOne(Filters.eq("_id", call.get("_id")), call, new ReplaceOptions().upsert(true));
+        BatchedWrites.write(calls,
+                new ReplaceOneModel<>(Filters.eq("_id", call.get("_id")), call, new ReplaceOptions().upsert(true)));
     }
 
     @EventHandler
@@ -124,6 +130,17 @@ public class CallHistoryProjection {
         update(event.callId().toString(), Updates.set(party + "_" + medium + "_" + flag, value));
     }
 
+    /** Sends the batch's writes once its last event is handled (see {@link BatchedWrites}). */
+    @Configuration(proxyBeanMethods = false)
+    static class BatchedWritesConfig {
+
+        @Bean
+        ConfigurerModule callHistoryBatchedWrites() {
+            return configurer -> configurer.eventProcessing()
+                    .registerHandlerInterceptor(PROCESSING_GROUP, config -> new BatchedWrites());
+        }
+    }
+
     @ResetHandler
     void reset() {
         calls.deleteMany(new Document());
@@ -156,7 +173,7 @@ public class CallHistoryProjection {
     }
 
     private void update(String callId, Bson... updates) {
-        calls.updateOne(Filters.eq("_id", callId), Updates.combine(updates));
+        BatchedWrites.write(calls, new UpdateOneModel<>(Filters.eq("_id", callId), Updates.combine(updates)));
     }
 
     private static Document info(UserProfile profile) {
