@@ -30,7 +30,7 @@ const P = quick ? {
 } : {
   relayCalls: 500, relayWindow: 4, relayWarmupMs: 5000, relayMs: 20000,
   latencyCalls: 1000, latencyRate: 2000, latencyWarmupMs: 5000, latencyMs: 30000,
-  setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: 5000, setupMs: 60000, probesPerSecond: 5,
+  setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: 30000, setupMs: 60000, probesPerSecond: 5,
   idleConnections: 10000, replayEvents: Number(args["replay-events"] ?? 1000000), replayTimeoutMs: Number(args["replay-seconds"] ?? 120) * 1000,
 };
 const GENERATORS = 2;
@@ -57,11 +57,18 @@ async function waitForTokens(restUrl, timeoutMs) {
   throw new Error(`${restUrl} did not come up`);
 }
 
+/** The JVM flags the Dockerfile's ENTRYPOINT runs the service with: the bench measures the service as shipped. */
+function shippedJvmFlags() {
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(join(root, "Dockerfile"), "utf8"));
+  if (!entrypoint) throw new Error("no ENTRYPOINT [...] in the Dockerfile");
+  return JSON.parse(entrypoint[1]).filter((arg) => arg.startsWith("-X"));
+}
+
 async function startService() {
   const dir = join(workRoot, runId, "service");
   mkdirSync(dir, { recursive: true });
   const restPort = 14005, sioPort = 14006;
-  const jvm = ["-Daxoniq.update-checker.disabled=true"];
+  const jvm = ["-Daxoniq.update-checker.disabled=true", ...shippedJvmFlags()];
   const out = openSync(join(dir, "service.log"), "w");
   const child = spawn("java", [...jvm, "-jar", join(root, "calling-service/target/calling-service.jar")], {
     cwd: dir, stdio: ["ignore", out, out],
