@@ -11,6 +11,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.IndexBuildFailedException;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import org.h2.mvstore.MVMap;
 
 import java.util.List;
@@ -38,6 +40,27 @@ final class IndexedBackends {
         IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options,
                             MVMap<Object, Document> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, documents, meta, cursors);
+        }
+
+        /**
+         * Builds a new in-memory index in one pass over the documents; the stock build reads them all twice (checks,
+         * then adds), and every index of the store is built this way each time the file opens: a million events took
+         * over three minutes to open.
+         */
+        @Override
+        public void addIndex(Index<Object> index) {
+            boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
+            if (!known && index.isEmpty()) {
+                try {
+                    streamAllDocumentsWithPosition().forEach(stored -> {
+                        index.checkAdd(stored.getDocument(), this);
+                        index.add(stored.getDocument(), stored.getPosition(), this);
+                    });
+                } catch (MongoServerError e) {
+                    throw new IndexBuildFailedException(e, this); // as the stock build reports it
+                }
+            }
+            super.addIndex(index); // registers it; an index already filled is not read again
         }
 
         @Override

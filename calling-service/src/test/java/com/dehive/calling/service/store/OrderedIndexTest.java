@@ -1,5 +1,6 @@
 package com.dehive.calling.service.store;
 
+import com.mongodb.DuplicateKeyException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -115,6 +116,20 @@ class OrderedIndexTest {
             events.deleteOne(Filters.eq("_id", "id-12"));
             events.insertOne(new Document("_id", "id-12").append("eventIdentifier", stored.get("eventIdentifier")));
             assertThat(events.countDocuments()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void a_unique_index_over_duplicates_is_refused_and_not_kept(@TempDir Path dir) {
+        try (Store store = new Store(DurableH2Backend.open(dir.resolve("calling.mv"), Duration.ofHours(1)))) {
+            MongoCollection<Document> events = store.events();
+            events.insertOne(new Document("_id", "a").append("eventIdentifier", "e-1"));
+            events.insertOne(new Document("_id", "b").append("eventIdentifier", "e-1"));
+            assertThatThrownBy(() -> events.createIndex(Indexes.ascending("eventIdentifier"),
+                    new IndexOptions().unique(true)))
+                    .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("Index build failed");
+            events.insertOne(new Document("_id", "c").append("eventIdentifier", "e-1"));
+            assertThat(events.countDocuments()).isEqualTo(3);
         }
     }
 
