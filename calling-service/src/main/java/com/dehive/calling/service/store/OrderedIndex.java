@@ -55,21 +55,13 @@ final class OrderedIndex<P> extends Index<P> {
     public synchronized Iterable<P> getPositions(Document query) {
         Object condition = condition(query);
         List<P> positions = new ArrayList<>();
-        if (!(condition instanceof Document operators)) {
-            positions.addAll(byValue.getOrDefault(condition, Set.of()));
-            return positions;
-        }
-        if (operators.containsKey("$eq")) {
-            positions.addAll(byValue.getOrDefault(operators.get("$eq"), Set.of()));
-            return positions;
-        }
-        if (operators.containsKey("$in")) {
+        if (condition instanceof Document operators && operators.containsKey("$in")) {
             for (Object value : (Collection<?>) operators.get("$in")) {
                 positions.addAll(byValue.getOrDefault(value, Set.of()));
             }
             return positions;
         }
-        range(operators).values().forEach(positions::addAll);
+        range(condition).values().forEach(positions::addAll);
         return positions;
     }
 
@@ -93,10 +85,7 @@ final class OrderedIndex<P> extends Index<P> {
      * the documents after this returns.
      */
     synchronized List<Map.Entry<Object, List<P>>> nextValues(Document query, Object after, int positions) {
-        Object condition = condition(query);
-        NavigableMap<Object, Set<P>> range = condition instanceof Document operators
-                ? range(operators)
-                : byValue.subMap(condition, true, condition, true);
+        NavigableMap<Object, Set<P>> range = range(condition(query));
         if (after != null) {
             range = range.tailMap(after, false);
         }
@@ -112,7 +101,11 @@ final class OrderedIndex<P> extends Index<P> {
         return values;
     }
 
-    private NavigableMap<Object, Set<P>> range(Document operators) {
+    /** The values an equality or a range on the field selects (an {@code $in} is answered value by value). */
+    private NavigableMap<Object, Set<P>> range(Object condition) {
+        if (!(condition instanceof Document operators)) {
+            return byValue.subMap(condition, true, condition, true);
+        }
         NavigableMap<Object, Set<P>> range = byValue;
         try {
             if (operators.containsKey("$eq")) {
