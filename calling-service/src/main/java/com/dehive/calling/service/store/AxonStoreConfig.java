@@ -1,5 +1,6 @@
 package com.dehive.calling.service.store;
 
+import com.dehive.calling.query.replay.MongoResetToken;
 import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
 import org.axonframework.common.transaction.NoTransactionManager;
@@ -7,6 +8,7 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.MongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.DocumentPerEventStorageStrategy;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
@@ -39,7 +41,9 @@ class AxonStoreConfig {
                                           Serializer serializer, ObjectProvider<EmbeddedStore> embedded) {
         MongoEventStorageEngine engine = MongoEventStorageEngine.builder()
                 .mongoTemplate(axonMongoTemplate)
-                .storageStrategy(new DocumentPerEventStorageStrategy())
+                // the look-back MongoResetToken assumes (Axon's default, 1 s), said once
+                .storageStrategy(new DocumentPerEventStorageStrategy(EventEntryConfiguration.getDefault(),
+                        MongoResetToken.LOOK_BACK))
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(new EventUpcasterChain(new CallStartedEventUpcaster()))

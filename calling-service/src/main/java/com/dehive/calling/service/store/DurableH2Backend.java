@@ -155,8 +155,9 @@ final class DurableH2Backend extends H2Backend {
 
     /**
      * H2's database with its indexes in memory ({@link InMemoryUniqueIndex}, and {@link OrderedIndex} for the
-     * non-unique indexes it ignores), and collections that answer sorted queries in index order. An inner class: H2Database opens the stored collections from its constructor,
-     * before a field of a subclass is set, and {@link #openOrCreateCollection} needs the store (the backend's).
+     * non-unique indexes it ignores), and collections that answer sorted queries in index order. An inner class:
+     * H2Database opens the stored collections from its constructor, before a field of a subclass is set, and
+     * {@link #openOrCreateCollection} needs the store (the backend's).
      */
     private final class IndexedH2Database extends H2Database {
 

@@ -27,8 +27,8 @@ import java.util.Map;
  */
 public final class MongoResetToken extends MongoTrackingToken {
 
-    /** {@code DocumentPerEventStorageStrategy}'s default, which the event store uses (AxonStoreConfig). */
-    static final Duration LOOK_BACK = Duration.ofSeconds(1);
+    /** How far before its position a token reads again; the event store is built with it (AxonStoreConfig). */
+    public static final Duration LOOK_BACK = Duration.ofSeconds(1);
 
     @JsonCreator
     MongoResetToken(@JsonProperty("timestamp") Instant timestamp,
