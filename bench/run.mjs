@@ -276,16 +276,20 @@ async function setupFigure(target, generators) {
   return result;
 }
 
+/** A dev token from the service (`POST /api/dev/tokens`), for the given user (and roles). */
+async function devToken(target, body) {
+  return (await (await fetch(`${target.restUrl}/api/dev/tokens`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  })).json()).data.token;
+}
+
 /**
  * One call started and ended over the API, so that every processor stands at an event of today before the seeding.
  * A fresh service's processors stand at the start of the stream until they handle an event: run alone, figure 6
  * would otherwise have the live processors read every seeded event beside the rebuild.
  */
 async function oneLiveCall(target) {
-  const mint = async (user) => (await (await fetch(`${target.restUrl}/api/dev/tokens`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_id: user }),
-  })).json()).data.token;
-  const headers = { "content-type": "application/json", authorization: `Bearer ${await mint("bench-live-a")}` };
+  const headers = { "content-type": "application/json", authorization: `Bearer ${await devToken(target, { user_id: "bench-live-a" })}` };
   const started = await (await fetch(`${target.restUrl}/api/calls/start`, {
     method: "POST", headers, body: JSON.stringify({ target_user_id: "bench-live-b" }),
   })).json();
@@ -303,9 +307,7 @@ async function replayFigure(target) {
   log(`seeded ${seeded.written} events in ${seeded.seconds.toFixed(1)} s; collection holds ${seeded.total}`);
   const scan = await rawScan(target.mongoUri, "dehive");
   log(`raw driver scan: ${scan.count} documents in ${scan.seconds.toFixed(1)} s = ${Math.round(scan.perSecond)}/s`);
-  const admin = (await (await fetch(`${target.restUrl}/api/dev/tokens`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_id: "bench-admin", roles: ["admin"] }),
-  })).json()).data.token;
+  const admin = await devToken(target, { user_id: "bench-admin", roles: ["admin"] });
   const url = `${target.restUrl}/api/admin/projections/call-history/replay`;
   const headers = { authorization: `Bearer ${admin}` };
   const startedAt = performance.now();
