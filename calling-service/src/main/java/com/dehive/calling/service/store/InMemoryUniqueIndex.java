@@ -3,7 +3,10 @@ package com.dehive.calling.service.store;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.bson.Document;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link OrderedIndex} is. H2's own keeps its keys in a map ordered by their serialized Java form: every look-up
  * serialized the keys along its binary search, a quarter of the store's time in a rebuild, and every write looks
  * up the {@code _id} index at least once. Also, an index rebuilt at open cannot disagree with the documents.
+ *
+ * <p>It also answers a query that names every one of its fields with a plain value beside other conditions, or
+ * inside a top-level {@code $and} (how the Java driver renders {@code Filters.and}); the stock index answers only a
+ * query of exactly its fields, so such a query read the whole collection: a conversation's upsert by its two users
+ * scanned every conversation. The store applies the whole query to the one document found.
  */
 final class InMemoryUniqueIndex<P> extends AbstractUniqueIndex<P> {
 
@@ -20,6 +28,54 @@ final class InMemoryUniqueIndex<P> extends AbstractUniqueIndex<P> {
 
     InMemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
+    }
+
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        return super.canHandle(query) || equalityKey(query) != null;
+    }
+
+    @Override
+    public synchronized Iterable<P> getPositions(Document query) {
+        if (super.canHandle(query)) {
+            return super.getPositions(query);
+        }
+        P position = getPosition(equalityKey(query));
+        return position == null ? List.of() : List.of(position);
+    }
+
+    /** The key a query selects with a plain value on each field of the index; null if it does not name them all. */
+    private KeyValue equalityKey(Document query) {
+        List<Object> values = new ArrayList<>();
+        for (String field : keys()) {
+            Object value = plainEquality(conditionOn(field, query));
+            if (value == null) {
+                return null;
+            }
+            values.add(value);
+        }
+        return new KeyValue(values).normalized(); // as the index's keys are
+    }
+
+    private static Object conditionOn(String field, Document query) {
+        if (query.containsKey(field)) {
+            return query.get(field);
+        }
+        if (query.get("$and") instanceof Collection<?> clauses) {
+            for (Object clause : clauses) {
+                if (clause instanceof Document document && document.containsKey(field)) {
+                    return document.get(field);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The value of {@code value} or {@code {$eq: value}} if it is one an equality look-up answers; null if not. */
+    private static Object plainEquality(Object condition) {
+        Object value = condition instanceof Document operators && operators.size() == 1
+                ? operators.get("$eq") : condition;
+        return OrderedIndex.plainValue(value) ? value : null;
     }
 
     @Override

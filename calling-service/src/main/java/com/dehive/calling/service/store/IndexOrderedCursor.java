@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A sorted query answered a batch at a time, in the order of an {@link OrderedIndex} on its first sort key.
@@ -35,7 +36,7 @@ final class IndexOrderedCursor<P> extends AbstractCursor {
     private final Document query;
     private final DocumentComparator order;
     private final Function<P, Document> load;
-    private final BiPredicate<Document, Document> matches;
+    private final Predicate<Document> matches;
     private final Deque<Document> read = new ArrayDeque<>();
     private int toSkip;
     private int toReturn;
@@ -51,7 +52,7 @@ final class IndexOrderedCursor<P> extends AbstractCursor {
         this.query = query;
         this.order = new DocumentComparator(orderBy);
         this.load = load;
-        this.matches = matches;
+        this.matches = PreparedMatch.of(query, matches);
         this.toSkip = Math.max(skip, 0);
         this.toReturn = limit > 0 ? limit : Integer.MAX_VALUE;
     }
@@ -130,7 +131,7 @@ final class IndexOrderedCursor<P> extends AbstractCursor {
         List<Document> documents = new ArrayList<>(positions.size());
         for (P position : positions) {
             Document document = load.apply(position);
-            if (document != null && matches.test(document, query)) {
+            if (document != null && matches.test(document)) {
                 documents.add(document);
             }
         }

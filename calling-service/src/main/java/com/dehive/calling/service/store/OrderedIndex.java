@@ -153,7 +153,8 @@ final class OrderedIndex<P> extends Index<P> {
         return plainValue(condition);
     }
 
-    private static boolean plainValue(Object value) {
+    /** A value an index look-up can answer an equality on: not missing, not an array, a sub-document or a regex. */
+    static boolean plainValue(Object value) {
         return value != null && !(value instanceof Missing) && !(value instanceof Document)
                 && !(value instanceof Pattern) && !(value instanceof Collection);
     }

@@ -84,7 +84,14 @@ class OrderedIndexTest {
             }
             Bson wholeStream = Filters.and(Filters.gte("timestamp", "2026-11-29T10:00:00Z"),
                     Filters.nin("eventIdentifier", "e-0", "e-1"));
-            for (Bson query : concat(QUERIES, wholeStream)) {
+            List<String> seen = new ArrayList<>(List.of("not-stored"));
+            for (int i = 10; i < 50; i += 2) {
+                seen.add("e-" + i);
+            }
+            // Axon's tracked-event query excludes the ids of its look-back window: a list long enough for a set
+            Bson afterLookBack = Filters.and(Filters.gte("timestamp", "2026-11-29T10:00:05Z"),
+                    Filters.nin("eventIdentifier", seen));
+            for (Bson query : concat(concat(QUERIES, wholeStream), afterLookBack)) {
                 for (Bson sort : sorts) {
                     for (int[] page : new int[][] {{7, 0, 0}, {1, 0, 0}, {0, 5, 0}, {4, 9, 3}, {100, 0, 11}}) {
                         String what = query + " " + sort + " batch " + page[0] + " limit " + page[1] + " skip " + page[2];
@@ -94,6 +101,7 @@ class OrderedIndexTest {
                 }
             }
             assertThat(ids(indexed.events(), wholeStream, sorts.get(0), new int[] {7, 0, 0})).hasSize(58);
+            assertThat(ids(indexed.events(), afterLookBack, sorts.get(0), new int[] {7, 0, 0})).isNotEmpty();
         }
     }
 
@@ -117,6 +125,47 @@ class OrderedIndexTest {
             events.insertOne(new Document("_id", "id-12").append("eventIdentifier", stored.get("eventIdentifier")));
             assertThat(events.countDocuments()).isEqualTo(60);
         }
+    }
+
+    @Test
+    void unique_indexes_answer_queries_that_name_their_fields_beside_other_conditions(@TempDir Path dir) {
+        Date now = Date.from(Instant.parse("2026-11-29T10:00:20Z"));
+        List<Bson> queries = List.of(
+                Filters.and(Filters.eq("userA", "u-1"), Filters.eq("userB", "u-2")), // rendered as an $and
+                Filters.and(Filters.eq("userA", "u-1"), Filters.eq("userB", "nobody")),
+                Filters.and(Filters.eq("_id", "c-3"), Filters.lte("claimed_until", now)),
+                Filters.and(Filters.eq("_id", "c-3"), Filters.gt("claimed_until", now)),
+                Filters.and(Filters.eq("userA", 1), Filters.eq("userB", 2L)), // numbers compare as numbers
+                Filters.eq("userA", "u-1"), // not every field of the index: scanned
+                Filters.and(Filters.eq("userA", "u-1"), Filters.in("userB", "u-2", "u-3")));
+        Consumer<MongoCollection<Document>> fill = conversations -> {
+            conversations.createIndex(Indexes.ascending("userA", "userB"), new IndexOptions().unique(true));
+            for (int i = 0; i < 6; i++) {
+                conversations.insertOne(new Document("_id", "c-" + i).append("userA", "u-" + (i % 2))
+                        .append("userB", "u-" + (i + 1)).append("claimed_until", Date.from(now.toInstant()
+                                .plusSeconds(i - 3))));
+            }
+            conversations.insertOne(new Document("_id", "c-n").append("userA", 1.0).append("userB", 2));
+        };
+        try (Store plain = new Store(new MemoryBackend());
+             Store durable = new Store(DurableH2Backend.open(dir.resolve("calling.mv"), Duration.ofHours(1)))) {
+            fill.accept(plain.events());
+            fill.accept(durable.events());
+            for (Bson query : queries) {
+                assertThat(ids(durable.events(), query)).as(query.toString()).isEqualTo(ids(plain.events(), query));
+            }
+            assertThat(ids(durable.events(), queries.get(0))).containsExactly("c-1");
+            assertThat(ids(durable.events(), queries.get(2))).containsExactly("c-3");
+            assertThat(ids(durable.events(), queries.get(4))).containsExactly("c-n");
+        }
+        InMemoryUniqueIndex<Integer> pair = new InMemoryUniqueIndex<>("userA_1_userB_1",
+                List.of(new IndexKey("userA", true), new IndexKey("userB", true)), false);
+        var userA = new de.bwaldvogel.mongo.bson.Document("userA", "u-1");
+        var userB = new de.bwaldvogel.mongo.bson.Document("userB", "u-2");
+        assertThat(pair.canHandle(new de.bwaldvogel.mongo.bson.Document("$and", List.of(userA, userB)))).isTrue();
+        assertThat(pair.canHandle(new de.bwaldvogel.mongo.bson.Document("$and", List.of(userA)))).isFalse();
+        assertThat(pair.canHandle(new de.bwaldvogel.mongo.bson.Document("$and", List.of(userA,
+                new de.bwaldvogel.mongo.bson.Document("userB", new de.bwaldvogel.mongo.bson.Document("$gt", "u")))))).isFalse();
     }
 
     @Test
