@@ -75,12 +75,36 @@ class MongoResetTokenTest {
     }
 
     @Test
+    void covers_what_the_plain_token_at_reset_covers_before_within_and_after_its_recent_events() {
+        MongoTrackingToken atReset = recentEvents(AT_RESET, 20); // events from AT_RESET - 190 ms to AT_RESET
+        MongoResetToken reset = MongoResetToken.of(atReset);
+        java.util.List<MongoTrackingToken> others = new java.util.ArrayList<>();
+        MongoTrackingToken replayed = null;
+        for (int i = 0; i < 300; i++) {
+            replayed = advance(replayed, LONG_AGO.plusMillis(i * 10L), "old-" + i);
+            others.add(replayed);
+        }
+        others.add(advance(null, AT_RESET.minusMillis(195), "just-before-the-oldest"));
+        others.add(advance(null, AT_RESET.minusMillis(190), "live-19")); // one the reset knows
+        others.add(advance(null, AT_RESET.minusMillis(190), "unknown-at-the-same-time"));
+        others.add(atReset.advanceTo(AT_RESET.minusMillis(100), "late-arrival", LOOK_BACK));
+        others.add(atReset.advanceTo(AT_RESET.plusMillis(5), "new-1", LOOK_BACK));
+        others.add(atReset);
+        for (MongoTrackingToken other : others) {
+            assertThat(reset.covers(other)).as(other.toString()).isEqualTo(atReset.covers(other));
+        }
+        assertThat(others.stream().filter(reset::covers).count()).isBetween(301L, (long) others.size() - 1);
+    }
+
+    @Test
     void survives_the_token_store_inside_a_replay_token() {
         JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
         TrackingToken token = ReplayToken.createReplayToken(MongoResetToken.of(recentEvents(AT_RESET, 3)),
                 MongoTrackingToken.of(LONG_AGO, "old-0"));
 
+        ((ReplayToken) token).getTokenAtReset().covers(MongoTrackingToken.of(LONG_AGO, "old-1"));
         SerializedObject<byte[]> stored = serializer.serialize(token, byte[].class);
+        assertThat(new String(stored.getData(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("oldest");
         ReplayToken read = serializer.deserialize(new SimpleSerializedObject<>(stored.getData(), byte[].class,
                 stored.getType()));
 
