@@ -5,7 +5,7 @@
 #   bash bench/run.sh            # full run (about 10 minutes on 2 cores)
 #   bash bench/run.sh --quick    # smoke run of a few minutes: shorter phases, fewer connections and events
 # Other options are passed to bench/run.mjs: --only=service|peer, --figures=1,2,3,4,5,6, --jfr=/tmp/x.jfr,
-# --setup-concurrency=N, --replay-events=N.
+# --setup-concurrency=N, --setup-warmup-seconds=S, --replay-events=N.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
