@@ -6,7 +6,6 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,27 +47,13 @@ final class InMemoryUniqueIndex<P> extends AbstractUniqueIndex<P> {
     private KeyValue equalityKey(Document query) {
         List<Object> values = new ArrayList<>();
         for (String field : keys()) {
-            Object value = plainEquality(conditionOn(field, query));
+            Object value = plainEquality(OrderedIndex.conditionOn(field, query));
             if (value == null) {
                 return null;
             }
             values.add(value);
         }
         return new KeyValue(values).normalized(); // as the index's keys are
-    }
-
-    private static Object conditionOn(String field, Document query) {
-        if (query.containsKey(field)) {
-            return query.get(field);
-        }
-        if (query.get("$and") instanceof Collection<?> clauses) {
-            for (Object clause : clauses) {
-                if (clause instanceof Document document && document.containsKey(field)) {
-                    return document.get(field);
-                }
-            }
-        }
-        return null;
     }
 
     /** The value of {@code value} or {@code {$eq: value}} if it is one an equality look-up answers; null if not. */

@@ -131,16 +131,25 @@ final class OrderedIndex<P> extends Index<P> {
 
     /** The condition on the indexed field, if it is one this index can answer; null otherwise. */
     private Object condition(Document query) {
+        Object condition = conditionOn(field, query);
+        return answerable(condition) ? condition : null;
+    }
+
+    /**
+     * A query's condition on a field, at its top or in a clause of a top-level {@code $and} (how the Java driver
+     * renders {@code Filters.and}); null if it names none. The store applies the whole query to what an index
+     * answers, so any one of these conditions may select the candidates.
+     */
+    static Object conditionOn(String field, Document query) {
         Object condition = query.get(field);
         if (condition == null && query.get("$and") instanceof Collection<?> all) {
             for (Object part : all) {
                 if (part instanceof Document clause && clause.containsKey(field)) {
-                    condition = clause.get(field);
-                    break;
+                    return clause.get(field);
                 }
             }
         }
-        return answerable(condition) ? condition : null;
+        return condition;
     }
 
     private static boolean answerable(Object condition) {
