@@ -31,7 +31,7 @@ public final class MongoResetToken extends MongoTrackingToken {
     public static final Duration LOOK_BACK = Duration.ofSeconds(1);
 
     /** Computed once: the token cannot change. Not part of its stored form. */
-    private transient Instant oldestTracked;
+    private transient Instant seenBefore;
 
     @JsonCreator
     MongoResetToken(@JsonProperty("timestamp") Instant timestamp,
@@ -47,26 +47,36 @@ public final class MongoResetToken extends MongoTrackingToken {
     @Override
     public boolean covers(TrackingToken other) {
         MongoTrackingToken token = (MongoTrackingToken) other;
-        if (!getTrackedEvents().isEmpty()) {
-            // A token's recent events are no newer than its timestamp, so a replayed event older than every event
-            // this one knows is covered, as the plain rule says, without walking the replayed token's recent events
-            // (hundreds in a busy second, and Axon asks several times per event).
-            return token.getTimestamp().isBefore(oldestTracked()) || super.covers(other);
+        // A token's recent events are no newer than its timestamp, so a replayed token older than everything this
+        // one has seen by age is covered, as the rules below say, without walking its recent events (hundreds in a
+        // busy second, and Axon asks several times per event).
+        if (token.getTimestamp().isBefore(seenBefore())) {
+            return true;
         }
-        long seenBefore = getTimestamp().minus(LOOK_BACK).toEpochMilli();
+        if (!getTrackedEvents().isEmpty()) {
+            return super.covers(other);
+        }
+        long before = seenBefore().toEpochMilli();
         return !token.getTimestamp().isAfter(getTimestamp())
-                && token.getTrackedEvents().values().stream().allMatch(timestamp -> timestamp < seenBefore);
+                && token.getTrackedEvents().values().stream().allMatch(timestamp -> timestamp < before);
     }
 
-    private Instant oldestTracked() {
-        if (oldestTracked == null) {
-            long oldest = Long.MAX_VALUE;
-            for (long timestamp : getTrackedEvents().values()) {
-                oldest = Math.min(oldest, timestamp);
+    /**
+     * Events older than this were seen before the reset: those older than every event it knows (the plain rule's
+     * "oldest"), or, knowing none, those older than its look-back.
+     */
+    private Instant seenBefore() {
+        if (seenBefore == null) {
+            long oldest = getTimestamp().minus(LOOK_BACK).toEpochMilli();
+            if (!getTrackedEvents().isEmpty()) {
+                oldest = Long.MAX_VALUE;
+                for (long timestamp : getTrackedEvents().values()) {
+                    oldest = Math.min(oldest, timestamp);
+                }
             }
-            oldestTracked = Instant.ofEpochMilli(oldest);
+            seenBefore = Instant.ofEpochMilli(oldest);
         }
-        return oldestTracked;
+        return seenBefore;
     }
 
     @Override
