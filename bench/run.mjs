@@ -25,7 +25,8 @@ const only = args.only ? new Set(String(args.only).split(",")) : new Set(["servi
 const P = quick ? {
   relayCalls: 500, relayWindow: 4, relayWarmupMs: 3000, relayMs: 8000,
   latencyCalls: 1000, latencyRate: 2000, latencyWarmupMs: 3000, latencyMs: 10000,
-  setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: 3000, setupMs: 15000, probesPerSecond: 5,
+  setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: Number(args["setup-warmup-seconds"] ?? 3) * 1000,
+  setupMs: 15000, probesPerSecond: 5,
   idleConnections: 2000, replayEvents: Number(args["replay-events"] ?? 30000), replayTimeoutMs: 60000,
 } : {
   relayCalls: 500, relayWindow: 4, relayWarmupMs: 5000, relayMs: 20000,
@@ -323,13 +324,12 @@ async function replayFigure(target) {
     await sleep(2000);
     try {
       progress = (await (await fetch(url, { headers, signal: AbortSignal.timeout(30000) })).json()).data;
+      processed = progress.events_processed;
+      if (processed !== lastProcessed) { lastProcessed = processed; lastChange = performance.now(); }
+      if (progress.done) break;
     } catch (e) {
       log(`replay progress not answered (${e.cause?.code ?? e.cause?.message ?? e.message})`);
-      continue;
     }
-    processed = progress.events_processed;
-    if (processed !== lastProcessed) { lastProcessed = processed; lastChange = performance.now(); }
-    if (progress.done) break;
     if (performance.now() - startedAt > P.replayTimeoutMs) { log(`replay still running after ${P.replayTimeoutMs / 1000} s: reporting its rate so far`); break; }
     log(`replay: the service says ${processed} of ${seeded.written} seeded events processed`);
   }
