@@ -3,12 +3,9 @@ package com.dehive.calling.gateway.socket;
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
-import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -56,7 +53,6 @@ class SocketServer implements SmartLifecycle {
         configuration.setJsonSupport(new SocketJson());
 
         SocketIOServer started = new SocketIOServer(configuration);
-        started.setPipelineFactory(new ConsolidatedFlushes());
         SocketIONamespace rtc = started.addNamespace(NAMESPACE);
         listeners.register(rtc);
         clients.attach(rtc);
@@ -82,21 +78,6 @@ class SocketServer implements SmartLifecycle {
             running.stop();
             server = null;
             log.info("event=socket_server_stopped");
-        }
-    }
-
-    /**
-     * A socket's writes are flushed once per turn of its event loop, not once per message: a relayed message is
-     * written to the other party's socket, which is not the one being read, and a flush per message was a write
-     * system call per message (a quarter of the I/O threads' time in the relay bench). Netty's handler flushes before
-     * a close, so nothing written is left behind.
-     */
-    private static final class ConsolidatedFlushes extends SocketIOChannelInitializer {
-        @Override
-        protected void addSocketioHandlers(ChannelPipeline pipeline) {
-            super.addSocketioHandlers(pipeline);
-            pipeline.addFirst("flushConsolidation",
-                    new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         }
     }
 
