@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  * client message (larger ones are refused with PAYLOAD_TOO_LARGE); frames up to {@code maxFrameBytes} are read so
  * that such a refusal can be told to the client instead of closing its socket. The flood limit is a token bucket
  * per socket: {@code floodBurst} messages at once, refilled at {@code floodPerSecond}. {@code ioThreads} is the
- * number of Netty I/O threads; 0 means one per core.
+ * number of Netty I/O threads; 0 means one per core, at least two.
  */
 @Validated
 @ConfigurationProperties("calling.socket")
