@@ -59,7 +59,7 @@ class SocketServer implements SmartLifecycle {
         started.start();
         server = started;
         log.info("event=socket_server_started host={} port={} namespace={} io_threads={}", properties.host(),
-                properties.port(), NAMESPACE, ioThreads());
+                properties.port(), NAMESPACE, configuration.getWorkerThreads());
     }
 
     /**
