@@ -8,8 +8,12 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +48,7 @@ class MongoResetTokenTest {
     @Test
     void a_processor_that_had_handled_nothing_since_it_started_replays_every_older_event_as_a_replay() {
         TrackingToken token = ReplayToken.createReplayToken(
-                MongoResetToken.of(MongoTrackingToken.of(AT_RESET, java.util.Map.of())), null);
+                MongoResetToken.of(MongoTrackingToken.of(AT_RESET, Map.of())), null);
 
         MongoTrackingToken position = null;
         for (int i = 0; i < 500; i++) {
@@ -78,7 +82,7 @@ class MongoResetTokenTest {
     void covers_what_the_plain_token_at_reset_covers_before_within_and_after_its_recent_events() {
         MongoTrackingToken atReset = recentEvents(AT_RESET, 20); // events from AT_RESET - 190 ms to AT_RESET
         MongoResetToken reset = MongoResetToken.of(atReset);
-        java.util.List<MongoTrackingToken> others = new java.util.ArrayList<>();
+        List<MongoTrackingToken> others = new ArrayList<>();
         MongoTrackingToken replayed = null;
         for (int i = 0; i < 300; i++) {
             replayed = advance(replayed, LONG_AGO.plusMillis(i * 10L), "old-" + i);
@@ -104,7 +108,7 @@ class MongoResetTokenTest {
 
         ((ReplayToken) token).getTokenAtReset().covers(MongoTrackingToken.of(LONG_AGO, "old-1"));
         SerializedObject<byte[]> stored = serializer.serialize(token, byte[].class);
-        assertThat(new String(stored.getData(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("oldest");
+        assertThat(new String(stored.getData(), StandardCharsets.UTF_8)).doesNotContain("oldest");
         ReplayToken read = serializer.deserialize(new SimpleSerializedObject<>(stored.getData(), byte[].class,
                 stored.getType()));
 
