@@ -108,51 +108,108 @@ async function relaySetup({ calls, prefix }) {
 }
 
 let errorsSeen = 0;
-function countErrors(socket) { socket.on("error", () => { errorsSeen++; }); }
+
+// The relay phases' hot loop speaks socket.io's wire format directly on the engine.io connection that
+// socket.io-client opened and authenticated. Through emit() and event listeners, socket.io-client encodes every
+// message (JSON.stringify and a walk looking for binary parts) and decodes every packet into an event call: at
+// tens of thousands of messages a second that made the generator use more of the 2 cores than either system it
+// measures. The packets are the ones emit() would send, the same for both systems; only the generator's own work
+// per message is less.
+const RTC_EVENT = "2/rtc,"; // a socket.io EVENT packet of the /rtc namespace (engine.io prefixes its MESSAGE type)
+
+/** Hands every packet the socket receives to `handler` instead of socket.io-client's decoder; returns the undo. */
+function takePackets(socket, handler) {
+  const engine = socket.io.engine;
+  const decoders = engine.listeners("data");
+  engine.off("data");
+  engine.on("data", handler);
+  return () => {
+    engine.off("data", handler);
+    for (const decoder of decoders) engine.on("data", decoder);
+  };
+}
+
+/**
+ * Writes packets with one system call per socket and turn of the event loop: a write system call per message was
+ * the generator's largest cost (the socket is corked at its first packet in a turn and uncorked once the turn's I/O
+ * is handled). Several frames then reach the target in one TCP segment, as a real client's bursts of candidates do.
+ */
+const corked = new Set();
+function writeCorked(engine, packet) {
+  const socket = engine.transport.ws._socket;
+  if (!corked.has(socket)) {
+    if (corked.size === 0) setImmediate(uncorkAll);
+    corked.add(socket);
+    socket.cork();
+  }
+  engine.write(packet);
+}
+function uncorkAll() {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/** A relayed candidate; any other packet (an `error` event from the target) is counted as an error. */
+function isCandidate(packet) {
+  if (packet.startsWith('2/rtc,["iceCandidate"')) return true;
+  errorsSeen++;
+  return false;
+}
+
+/** The packet of one call's candidate, encoded once: `call_id` and the candidate do not change per message. */
+const candidatePacket = (callId, n) =>
+  RTC_EVENT + JSON.stringify(["iceCandidate", { call_id: callId, candidate: candidate(n), sdpMid: "0", sdpMLineIndex: 0 }]);
 
 /** Closed loop: every call keeps `window` candidates in flight each way; a delivered one sends the next. */
 async function relayThroughput({ window, warmupMs, durationMs }) {
-  let received = 0, n = 0;
+  let received = 0, running = true;
   errorsSeen = 0;
-  const send = (from, callId) => from.emit("iceCandidate", { call_id: callId, candidate: candidate(n++), sdpMid: "0", sdpMLineIndex: 0 });
-  for (const { callId, caller, callee } of pairs) {
-    countErrors(caller); countErrors(callee);
-    caller.on("iceCandidate", () => { received++; send(callee, callId); });
-    callee.on("iceCandidate", () => { received++; send(caller, callId); });
-  }
-  for (const { callId, caller, callee } of pairs) for (let w = 0; w < window; w++) { send(caller, callId); send(callee, callId); }
+  const undo = [];
+  const senders = pairs.map(({ callId, caller, callee }, i) => {
+    const toCallee = candidatePacket(callId, 2 * i), toCaller = candidatePacket(callId, 2 * i + 1);
+    const fromCaller = () => writeCorked(caller.io.engine, toCallee), fromCallee = () => writeCorked(callee.io.engine, toCaller);
+    undo.push(takePackets(caller, (packet) => { if (isCandidate(packet)) { received++; if (running) fromCallee(); } }));
+    undo.push(takePackets(callee, (packet) => { if (isCandidate(packet)) { received++; if (running) fromCaller(); } }));
+    return [fromCaller, fromCallee];
+  });
+  for (const [fromCaller, fromCallee] of senders) for (let w = 0; w < window; w++) { fromCaller(); fromCallee(); }
   await sleep(warmupMs);
   const r0 = received, c0 = cpuNow(), t0 = performance.now();
   await sleep(durationMs);
   const r1 = received, c1 = cpuNow(), t1 = performance.now();
-  for (const { caller, callee } of pairs) { caller.off("iceCandidate"); callee.off("iceCandidate"); caller.off("error"); callee.off("error"); }
+  running = false;
   await sleep(1000); // let what is in flight drain
+  for (const restore of undo) restore();
   return { received: r1 - r0, seconds: (t1 - t0) / 1000, cpuMs: c1 - c0, errors: errorsSeen };
 }
 
 /** Open loop: `rate` candidates per second from this process, spread over its calls and both directions. */
 async function relayLatency({ rate, warmupMs, durationMs }) {
   const samples = [];
-  let recording = false, sent = 0, received = 0, n = 0, cursor = 0;
+  let recording = false, sent = 0, received = 0, cursor = 0;
   errorsSeen = 0;
-  for (const { caller, callee } of pairs) {
-    countErrors(caller); countErrors(callee);
-    const onMessage = (message) => {
-      received++;
-      if (recording && message?.metadata?.t !== undefined) samples.push(performance.now() - message.metadata.t);
-    };
-    caller.on("iceCandidate", onMessage);
-    callee.on("iceCandidate", onMessage);
-  }
+  const undo = [];
+  const onPacket = (packet) => {
+    if (!isCandidate(packet)) return;
+    received++;
+    // the send time rides in the candidate's metadata, the last number of the packet
+    const sentAt = /"t":([^,}]+)/.exec(packet);
+    if (recording && sentAt) samples.push(performance.now() - Number(sentAt[1]));
+  };
+  const heads = pairs.map(({ callId, caller, callee }, i) => {
+    undo.push(takePackets(caller, onPacket), takePackets(callee, onPacket));
+    const head = (n) => candidatePacket(callId, n).replace(/}\]$/, ',"metadata":{"t":');
+    return [head(2 * i), head(2 * i + 1)];
+  });
   const tickMs = 5;
   const start = performance.now();
   let due = 0;
   const timer = setInterval(() => {
     const target = Math.floor(((performance.now() - start) / 1000) * rate);
     while (due < target) {
-      const pair = pairs[cursor++ % pairs.length];
-      const from = (cursor & 1) ? pair.caller : pair.callee;
-      from.emit("iceCandidate", { call_id: pair.callId, candidate: candidate(n++), sdpMid: "0", sdpMLineIndex: 0, metadata: { t: performance.now() } });
+      const i = cursor++ % pairs.length, fromCaller = (cursor & 1) === 1;
+      const from = fromCaller ? pairs[i].caller : pairs[i].callee;
+      from.io.engine.write(heads[i][fromCaller ? 0 : 1] + performance.now() + "}}]");
       due++;
       sent++;
     }
@@ -165,7 +222,7 @@ async function relayLatency({ rate, warmupMs, durationMs }) {
   const c1 = cpuNow(), s1 = sent;
   clearInterval(timer);
   await sleep(1000);
-  for (const { caller, callee } of pairs) { caller.off("iceCandidate"); callee.off("iceCandidate"); caller.off("error"); callee.off("error"); }
+  for (const restore of undo) restore();
   return { samples, sent: s1 - s0, cpuMs: c1 - c0, seconds: durationMs / 1000, errors: errorsSeen, lost: sent - received };
 }
 
