@@ -6,8 +6,8 @@ import readline from "node:readline";
 const sockets = new Map();
 const out = (line) => process.stdout.write(JSON.stringify(line) + "\n");
 
-function connect({ id, url, auth, query }) {
-  const socket = io(url, { transports: ["websocket"], auth, query, reconnection: false, forceNew: true });
+function connect({ id, url, auth, query, headers }) {
+  const socket = io(url, { transports: ["websocket"], auth, query, extraHeaders: headers, reconnection: false, forceNew: true });
   sockets.set(id, socket);
   socket.on("connect", () => out({ id, type: "connected", socketId: socket.id }));
   socket.on("connect_error", (error) => out({ id, type: "connect_error", message: error.message, data: error.data ?? null }));

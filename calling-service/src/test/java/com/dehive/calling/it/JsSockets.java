@@ -68,8 +68,13 @@ public class JsSockets implements AutoCloseable {
 
     /** A socket whose connection may be refused; the caller checks. */
     public Socket open(Map<String, ?> auth) {
+        return open(auth, Map.of());
+    }
+
+    /** A socket whose handshake request carries these headers too (as a proxy in front of the service adds them). */
+    public Socket open(Map<String, ?> auth, Map<String, String> headers) {
         String id = "s" + sequence.incrementAndGet();
-        send(Map.of("op", "connect", "id", id, "url", url, "auth", auth));
+        send(Map.of("op", "connect", "id", id, "url", url, "auth", auth, "headers", headers));
         return new Socket(id);
     }
 

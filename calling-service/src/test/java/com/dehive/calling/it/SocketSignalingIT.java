@@ -143,6 +143,28 @@ class SocketSignalingIT extends SocketServiceIT {
     }
 
     @Test
+    void socket_commands_are_audited_with_the_address_a_proxy_on_this_host_forwarded() {
+        // as nginx in front of the service connects: from this host, naming the client in X-Forwarded-For
+        JsSockets.Socket caller = sockets.open(Map.of("token", aliceToken),
+                Map.of("X-Forwarded-For", "203.0.113.7, 10.0.0.2"));
+        caller.awaitConnected();
+        JsSockets.Socket callee = sockets.connect(bobToken);
+        caller.emit("startCall", Map.of("target_user_id", bob));
+        String callId = callee.await("incomingCall").get("call_id").asText();
+        callee.emit("acceptCall", Map.of("call_id", callId));
+        caller.await("callAccepted");
+        caller.emit("endCall", Map.of("call_id", callId));
+        callee.await("callEnded");
+
+        String auditor = api.token(newUser("auditor"), "auditor");
+        JsonNode events = api.get("/api/audit/calls/" + callId + "/events", auditor).data();
+        assertThat(events).extracting(event -> event.get("metadata").get("client_address").asText())
+                .containsExactly("203.0.113.7", "127.0.0.1", "203.0.113.7");
+        assertThat(events).extracting(event -> event.get("metadata").get("channel").asText())
+                .containsOnly("socket");
+    }
+
+    @Test
     void a_declined_call_tells_the_callees_sockets_and_the_caller_in_their_shapes() {
         JsSockets.Socket caller = sockets.connect(aliceToken);
         JsSockets.Socket phone = sockets.connect(bobToken);

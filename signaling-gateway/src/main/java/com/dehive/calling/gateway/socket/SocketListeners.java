@@ -1,6 +1,7 @@
 package com.dehive.calling.gateway.socket;
 
 import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.dehive.calling.gateway.auth.AuditTrail;
@@ -22,6 +23,8 @@ import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bucket4j.Bucket;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,8 @@ class SocketListeners {
     private static final String FLOOD = "flood";
     /** A session being validated for this socket; its events wait for the outcome. */
     private static final String PENDING_AUTH = "pendingAuth";
+    /** The client's address, worked out at connect from the handshake (see {@link #forgetHandshake}). */
+    private static final String CLIENT_ADDRESS = "clientAddress";
 
     /** A listener body; throwing (or a failed future) becomes an {@code error} event and a failed ack. */
     private interface Handler {
@@ -80,10 +85,13 @@ class SocketListeners {
 
     void register(SocketIONamespace rtc) {
         rtc.addAuthTokenListener(this::handshake);
-        rtc.addConnectListener(client -> client.set(FLOOD, Bucket.builder()
-                .addLimit(limit -> limit.capacity(properties.floodBurst())
-                        .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
-                .build()));
+        rtc.addConnectListener(client -> {
+            client.set(FLOOD, Bucket.builder()
+                    .addLimit(limit -> limit.capacity(properties.floodBurst())
+                            .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
+                    .build());
+            forgetHandshake(client);
+        });
         rtc.addDisconnectListener(client -> {
             AuthenticatedUser user = SocketClients.userOf(client);
             if (user != null) {
@@ -304,10 +312,33 @@ class SocketListeners {
     }
 
     /**
+     * netty-socketio keeps the handshake's request headers, query and {@code auth} payload for the socket's whole
+     * life: a browser's headers alone are a kilobyte or more (cookies, user agent), and the payload holds the token.
+     * Once connected, only the client's address is needed here and the Origin by netty-socketio (for every packet
+     * it sends); the address is kept as a socket attribute and the rest is dropped.
+     */
+    private static void forgetHandshake(SocketIOClient client) {
+        client.set(CLIENT_ADDRESS, clientAddress(client));
+        HandshakeData handshake = client.getHandshakeData();
+        HttpHeaders headers = handshake.getHttpHeaders();
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        headers.clear();
+        if (origin != null) {
+            headers.set(HttpHeaderNames.ORIGIN, origin);
+        }
+        handshake.getUrlParams().clear();
+        handshake.setAuthToken(null);
+    }
+
+    /**
      * The client's address; behind a proxy on this host or the private network (nginx), the first address of its
      * X-Forwarded-For.
      */
     static String clientAddress(SocketIOClient client) {
+        String known = client.get(CLIENT_ADDRESS);
+        if (known != null) {
+            return known;
+        }
         InetSocketAddress remote = client.getHandshakeData().getAddress();
         InetAddress address = remote == null ? null : remote.getAddress();
         String forwarded = client.getHandshakeData().getHttpHeaders().get("X-Forwarded-For");
