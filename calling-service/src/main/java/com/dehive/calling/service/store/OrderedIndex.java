@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -215,6 +216,12 @@ final class OrderedIndex<P> extends Index<P> {
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, P position,
                                            MongoCollection<P> collection) {
+        Entry<P> entry = byId.get(oldDocument.get("_id"));
+        if (entry != null && entry.position().equals(position)
+                && Objects.equals(oldDocument.get("_id"), newDocument.get("_id"))
+                && entry.values().equals(valuesOf(newDocument))) {
+            return; // most updates leave the indexed field alone (a call's participants never change)
+        }
         remove(oldDocument);
         add(newDocument, position, collection);
     }

@@ -60,6 +60,8 @@ class OrderedIndexTest {
                         Updates.set("timestamp", "2026-11-29T10:00:31Z"));
                 store.events().updateOne(Filters.eq("eventIdentifier", "e-7"),
                         Updates.set("participants", List.of("user-4", "user-9")));
+                // leaves every indexed first field as it was
+                store.events().updateMany(Filters.eq("sequenceNumber", 1), Updates.set("status", "connected"));
                 store.events().deleteMany(Filters.eq("aggregateIdentifier", "agg-2"));
             }
             for (Bson query : QUERIES) {
