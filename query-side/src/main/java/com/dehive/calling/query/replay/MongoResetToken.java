@@ -81,7 +81,42 @@ public final class MongoResetToken extends MongoTrackingToken {
 
     @Override
     public TrackingToken lowerBound(TrackingToken other) {
-        return covers(other) ? other : super.lowerBound(other);
+        // Axon compares the lower bound of a replayed event's token with that token itself; the plain token walks its
+        // recent event ids twice to find that it is itself (a fifth of the processor's time in a rebuild's profile)
+        return covers(other) ? new Replayed((MongoTrackingToken) other) : super.lowerBound(other);
+    }
+
+    /** A replayed event's token, as the lower bound of it and the position at reset: it knows it is that token. */
+    static final class Replayed extends MongoTrackingToken {
+
+        /** The token it stands for; absent when read back from its stored form, which is a plain token's. */
+        private final transient MongoTrackingToken token;
+
+        @JsonCreator
+        Replayed(@JsonProperty("timestamp") Instant timestamp,
+                 @JsonProperty("trackedEvents") Map<String, Long> trackedEvents) {
+            super(timestamp.toEpochMilli(), trackedEvents);
+            this.token = null;
+        }
+
+        private Replayed(MongoTrackingToken token) {
+            super(token.getTimestamp().toEpochMilli(), token.getTrackedEvents());
+            this.token = token;
+        }
+
+        @Override
+        public boolean covers(TrackingToken other) {
+            return isItself(other) || super.covers(other);
+        }
+
+        @Override
+        public boolean samePositionAs(TrackingToken other) {
+            return isItself(other) || super.samePositionAs(other);
+        }
+
+        private boolean isItself(TrackingToken other) {
+            return other == this || (token != null && other == token);
+        }
     }
 
     @Override

@@ -117,6 +117,68 @@ class MongoResetTokenTest {
         assertThat(read.getTokenAtReset().covers(read.getCurrentToken())).isTrue();
     }
 
+    @Test
+    void a_replayed_token_is_found_at_its_own_position_without_walking_its_recent_events() {
+        MongoResetToken reset = MongoResetToken.of(recentEvents(AT_RESET, 20));
+        WalkCounting recent = new WalkCounting();
+        for (int i = 0; i < 300; i++) {
+            recent.put("old-" + i, LONG_AGO.plusMillis(i).toEpochMilli());
+        }
+        MongoTrackingToken replayed = new Probe(LONG_AGO.plusMillis(299), recent);
+
+        TrackingToken lower = reset.lowerBound(replayed);
+
+        assertThat(lower.samePositionAs(replayed)).isTrue();
+        assertThat(lower.covers(replayed)).isTrue();
+        assertThat(recent.walks).isZero();
+        assertThat(ReplayToken.isReplay(((ReplayToken) ReplayToken.createReplayToken(reset, null)).advancedTo(replayed)))
+                .isTrue();
+    }
+
+    @Test
+    void the_lower_bound_of_a_replayed_token_is_stored_and_read_back_as_that_position() {
+        JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
+        MongoTrackingToken replayed = advance(advance(null, LONG_AGO, "old-0"), LONG_AGO.plusMillis(5), "old-1");
+        TrackingToken lower = MongoResetToken.of(recentEvents(AT_RESET, 3)).lowerBound(replayed);
+
+        SerializedObject<byte[]> stored = serializer.serialize(lower, byte[].class);
+        MongoTrackingToken read = serializer.deserialize(new SimpleSerializedObject<>(stored.getData(), byte[].class,
+                stored.getType()));
+
+        assertThat(read.getTimestamp()).isEqualTo(replayed.getTimestamp());
+        assertThat(read.getTrackedEvents()).isEqualTo(replayed.getTrackedEvents());
+        assertThat(read.samePositionAs(replayed)).isTrue();
+    }
+
+    /** A token over a map of recent events that counts how often they are walked. */
+    private static final class Probe extends MongoTrackingToken {
+        Probe(Instant timestamp, Map<String, Long> trackedEvents) {
+            super(timestamp.toEpochMilli(), trackedEvents);
+        }
+    }
+
+    private static final class WalkCounting extends java.util.LinkedHashMap<String, Long> {
+        int walks;
+
+        @Override
+        public java.util.Set<String> keySet() {
+            walks++;
+            return super.keySet();
+        }
+
+        @Override
+        public java.util.Collection<Long> values() {
+            walks++;
+            return super.values();
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Long>> entrySet() {
+            walks++;
+            return super.entrySet();
+        }
+    }
+
     private static MongoTrackingToken recentEvents(Instant last, int count) {
         MongoTrackingToken token = null;
         for (int i = count - 1; i >= 0; i--) {
