@@ -5,7 +5,10 @@ import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration;
@@ -59,6 +62,20 @@ class AxonStoreConfig {
             axonMongoTemplate.eventCollection().createIndex(Indexes.ascending("aggregateIdentifier"));
         }
         return engine;
+    }
+
+    /**
+     * Axon's embedded event store (as its auto-configuration builds it), with the reader of the stored stream woken
+     * once per {@code notifyDelay} after appends ({@link CoalescingEventStore}).
+     */
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration axon,
+                                  @Value("${calling.processing.notify-delay}") Duration notifyDelay) {
+        EmbeddedEventStore.Builder builder = EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(axon.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(axon.getComponent(EventBusSpanFactory.class));
+        return new CoalescingEventStore(builder, notifyDelay);
     }
 
     /**
