@@ -85,6 +85,9 @@ class SessionAuthIT extends ServiceIT {
 
             JsSockets.Socket stranger = sockets.open(Map.of("session_id", "forged"));
             assertThat(stranger.await("error").get("code").asText()).isEqualTo("AUTHENTICATION_REQUIRED");
+            // refused before the handshake is over (nothing to ask the gateway): the error still reaches the client
+            JsSockets.Socket blank = sockets.open(Map.of("session_id", ""));
+            assertThat(blank.await("error").get("code").asText()).isEqualTo("AUTHENTICATION_REQUIRED");
             assertThat(dan.call("identity", Map.of("session_id", "forged")).get("error").get("code").asText())
                     .isEqualTo("AUTHENTICATION_REQUIRED");
         }

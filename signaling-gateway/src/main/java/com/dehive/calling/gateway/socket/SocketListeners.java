@@ -49,6 +49,8 @@ class SocketListeners {
 
     private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
     private static final String FLOOD = "flood";
+    /** A session given at the handshake, being validated; taken over at connect. */
+    private static final String SESSION_CHECK = "sessionCheck";
     /** A session being validated for this socket; its events wait for the outcome. */
     private static final String PENDING_AUTH = "pendingAuth";
     /** The client's address, worked out at connect from the handshake (see {@link #forgetHandshake}). */
@@ -91,6 +93,19 @@ class SocketListeners {
                             .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
                     .build());
             forgetHandshake(client);
+            CompletableFuture<AuthenticatedUser> sessionCheck = client.get(SESSION_CHECK);
+            if (sessionCheck != null) {
+                client.del(SESSION_CHECK);
+                // acted on once connected: an error sent before the namespace's connect never reached the client
+                client.set(PENDING_AUTH, sessionCheck.whenComplete((user, failure) -> {
+                    if (failure == null) {
+                        authenticated(client, user, "handshake_session");
+                    } else {
+                        SocketReplies.fail(client, null, describe(failure));
+                        client.disconnect();
+                    }
+                }));
+            }
         });
         rtc.addDisconnectListener(client -> {
             AuthenticatedUser user = SocketClients.userOf(client);
@@ -145,14 +160,7 @@ class SocketListeners {
             } catch (CallingException e) {
                 return new com.corundumstudio.socketio.AuthTokenResult(false, refusal(e));
             }
-            client.set(PENDING_AUTH, pending.whenComplete((user, failure) -> {
-                if (failure == null) {
-                    authenticated(client, user, "handshake_session");
-                } else {
-                    SocketReplies.fail(client, null, describe(failure));
-                    client.disconnect();
-                }
-            }));
+            client.set(SESSION_CHECK, pending);
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         }
         if (!(auth instanceof Map<?, ?> credentials) || credentials.get("token") == null) {
