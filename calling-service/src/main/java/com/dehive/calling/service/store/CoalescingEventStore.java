@@ -6,6 +6,7 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +42,11 @@ final class CoalescingEventStore extends EmbeddedEventStore {
         if (notifyDelay.isZero()) {
             super.afterCommit(events);
         } else if (wakeUpPending.compareAndSet(false, true)) {
-            waker.schedule(this::wakeReader, notifyDelay.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                waker.schedule(this::wakeReader, notifyDelay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the reader stops too, and the append itself is stored
+            }
         }
     }
 
