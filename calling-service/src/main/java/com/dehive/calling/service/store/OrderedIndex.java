@@ -182,8 +182,11 @@ final class OrderedIndex<P> extends Index<P> {
 
     @Override
     public synchronized void add(Document document, P position, MongoCollection<P> collection) {
-        List<Object> values = valuesOf(document);
-        byId.put(document.get("_id"), new Entry<>(position, values));
+        add(document.get("_id"), position, valuesOf(document));
+    }
+
+    private void add(Object id, P position, List<Object> values) {
+        byId.put(id, new Entry<>(position, values));
         if (values.size() > 1) {
             multiValued++;
         }
@@ -216,14 +219,15 @@ final class OrderedIndex<P> extends Index<P> {
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, P position,
                                            MongoCollection<P> collection) {
+        List<Object> values = valuesOf(newDocument);
         Entry<P> entry = byId.get(oldDocument.get("_id"));
         if (entry != null && entry.position().equals(position)
                 && Objects.equals(oldDocument.get("_id"), newDocument.get("_id"))
-                && entry.values().equals(valuesOf(newDocument))) {
+                && entry.values().equals(values)) {
             return; // most updates leave the indexed field alone (a call's participants never change)
         }
         remove(oldDocument);
-        add(newDocument, position, collection);
+        add(newDocument.get("_id"), position, values);
     }
 
     @Override
