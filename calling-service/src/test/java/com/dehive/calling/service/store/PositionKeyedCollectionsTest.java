@@ -60,7 +60,7 @@ class PositionKeyedCollectionsTest {
     }
 
     @Test
-    void a_file_written_before_keeps_its_keys_and_reads_and_writes_as_it_did() throws Exception {
+    void a_file_written_before_keeps_its_keys_and_reads_and_writes_as_it_did() {
         Path file = dir.resolve("before.mv");
         List<String> ids = randomIds(3);
         H2Backend stock = new H2Backend(file.toString());

@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,23 +160,23 @@ class MongoResetTokenTest {
         }
     }
 
-    private static final class WalkCounting extends java.util.LinkedHashMap<String, Long> {
+    private static final class WalkCounting extends LinkedHashMap<String, Long> {
         int walks;
 
         @Override
-        public java.util.Set<String> keySet() {
+        public Set<String> keySet() {
             walks++;
             return super.keySet();
         }
 
         @Override
-        public java.util.Collection<Long> values() {
+        public Collection<Long> values() {
             walks++;
             return super.values();
         }
 
         @Override
-        public java.util.Set<Map.Entry<String, Long>> entrySet() {
+        public Set<Map.Entry<String, Long>> entrySet() {
             walks++;
             return super.entrySet();
         }
