@@ -204,19 +204,24 @@ public class ProjectionReplayer {
         @Bean
         ConfigurerModule replayCounting(@Lazy ProjectionReplayer replayer) {
             return configurer -> REPLAYABLE.forEach(projection -> configurer.eventProcessing()
-                    .registerHandlerInterceptor(projection, config -> new ReplayCounter(projection, replayer)));
+                    .registerHandlerInterceptor(projection,
+                            config -> new ReplayCounter(() -> replayer.counted(projection))));
         }
     }
 
-    private record ReplayCounter(String projection, ProjectionReplayer replayer)
-            implements MessageHandlerInterceptor<EventMessage<?>> {
+    /**
+     * Counts a replayed event once its batch has committed: a projection writes a batch's changes at its end (see
+     * the call history's batched writes), so counting as each event was handled ran ahead of the read model, and a
+     * batch that failed and was handled again counted twice.
+     */
+    record ReplayCounter(Runnable countOne) implements MessageHandlerInterceptor<EventMessage<?>> {
 
         @Override
         public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
                 throws Exception {
             Object result = chain.proceed();
             if (ReplayToken.isReplay(unitOfWork.getMessage())) {
-                replayer.counted(projection);
+                unitOfWork.afterCommit(committed -> countOne.run());
             }
             return result;
         }
