@@ -1,6 +1,8 @@
 package com.dehive.calling.service.store;
 
 import com.dehive.calling.query.replay.MongoResetToken;
+import com.dehive.calling.query.writebehind.WriteBehind;
+import com.dehive.calling.query.writebehind.WriteBehindTokenStore;
 import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
 import org.axonframework.common.transaction.NoTransactionManager;
@@ -85,18 +87,20 @@ class AxonStoreConfig {
      * commit saves the whole store): a processor writes its token after the read-model writes of the batch, so the
      * next commit (any unit of work's, or the background one within a second) saves both, in that order, and a
      * crash costs the processor the batches since, which it handles again.
+     *
+     * <p>A processor whose batch writes go on a {@link WriteBehind} lane has its tokens queued behind them.
      */
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, WriteBehind writeBehind,
                           @Value("${calling.processing.claim-timeout}") Duration claimTimeout,
                           @Value("${calling.node-id}") String nodeId) {
-        return MongoTokenStore.builder()
+        return new WriteBehindTokenStore(MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .transactionManager(NoTransactionManager.instance())
                 .claimTimeout(claimTimeout)
                 // claims name the node as everything else does (events' metadata, deadlines, presence)
                 .nodeId(nodeId)
-                .build();
+                .build(), writeBehind);
     }
 }

@@ -1,5 +1,6 @@
 package com.dehive.calling.query.history;
 
+import com.dehive.calling.query.writebehind.WriteBehind;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.WriteModel;
@@ -21,13 +22,21 @@ import java.util.Map;
  * the batch's last event is handled, instead of a round trip per event: a rebuild reads events a batch at a time,
  * and a busy processor catches up a batch at a time.
  *
- * <p>The flush is this interceptor's, after the last event's handlers, so it comes before the processor stores its
- * token (when the batch commits) and a failed flush fails the batch, which is then handled again. Outside a batch
- * (no tracking processor) a write is sent at once.
+ * <p>The bulk writes go on the segment's {@link WriteBehind} lane, where the processor's token for the batch is
+ * queued behind them, and the processor goes on to its next batch meanwhile. Outside a batch (no tracking
+ * processor) a write is sent at once.
  */
 final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> {
 
     private static final String PENDING = BatchedWrites.class.getName() + ".pending";
+
+    private final String processor;
+    private final WriteBehind writeBehind;
+
+    BatchedWrites(String processor, WriteBehind writeBehind) {
+        this.processor = processor;
+        this.writeBehind = writeBehind;
+    }
 
     static void write(MongoCollection<Document> collection, WriteModel<Document> write) {
         if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch) {
@@ -44,12 +53,19 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
         Object result = chain.proceed();
         if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isLastMessage()) {
             Map<MongoCollection<Document>, List<WriteModel<Document>>> pending = batch.getResource(PENDING);
-            if (pending != null) {
-                batch.resources().remove(PENDING);
-                pending.forEach((collection, writes) ->
-                        collection.bulkWrite(writes, new BulkWriteOptions().ordered(true)));
+            batch.resources().remove(PENDING);
+            // opened even for a batch without writes: its token goes on the lane, behind the writes before it
+            WriteBehind.Lane lane = writeBehind.laneOf(processor, batch);
+            if (pending != null && lane != null) {
+                lane.submit(() -> send(pending));
+            } else if (pending != null) {
+                send(pending);
             }
         }
         return result;
+    }
+
+    private static void send(Map<MongoCollection<Document>, List<WriteModel<Document>>> pending) {
+        pending.forEach((collection, writes) -> collection.bulkWrite(writes, new BulkWriteOptions().ordered(true)));
     }
 }

@@ -1,5 +1,6 @@
 package com.dehive.calling.query.history;
 
+import com.dehive.calling.query.writebehind.WriteBehind;
 import com.dehive.calling.shared.UserProfile;
 import com.dehive.calling.shared.call.CallAcceptedEvent;
 import com.dehive.calling.shared.call.CallDeclinedEvent;
@@ -135,9 +136,10 @@ public class CallHistoryProjection {
     static class BatchedWritesConfig {
 
         @Bean
-        ConfigurerModule callHistoryBatchedWrites() {
+        ConfigurerModule callHistoryBatchedWrites(WriteBehind writeBehind) {
             return configurer -> configurer.eventProcessing()
-                    .registerHandlerInterceptor(PROCESSING_GROUP, config -> new BatchedWrites());
+                    .registerHandlerInterceptor(PROCESSING_GROUP,
+                            config -> new BatchedWrites(PROCESSING_GROUP, writeBehind));
         }
     }
 

@@ -3,6 +3,7 @@ package com.dehive.calling.query.replay;
 import com.dehive.calling.query.analytics.CallAnalyticsProjection;
 import com.dehive.calling.query.conversation.ConversationMessageProjection;
 import com.dehive.calling.query.history.CallHistoryProjection;
+import com.dehive.calling.query.writebehind.WriteBehind;
 import com.dehive.calling.shared.CallingException;
 import com.dehive.calling.shared.ErrorCode;
 import com.dehive.calling.shared.replay.FindReplayProgressQuery;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Rebuilds a projection from the event store: its tracking processor is stopped, its tokens reset (its reset
@@ -61,15 +63,17 @@ public class ProjectionReplayer {
     private final EventStore events;
     private final MongoDatabase database;
     private final TokenStore tokens;
+    private final WriteBehind writeBehind;
     private final Map<String, Replay> replays = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
 
     public ProjectionReplayer(@Lazy EventProcessingConfiguration processors, @Lazy EventStore events,
-                              MongoDatabase database, @Lazy TokenStore tokens) {
+                              MongoDatabase database, @Lazy TokenStore tokens, WriteBehind writeBehind) {
         this.processors = processors;
         this.events = events;
         this.database = database;
         this.tokens = tokens;
+        this.writeBehind = writeBehind;
     }
 
     @CommandHandler
@@ -102,11 +106,11 @@ public class ProjectionReplayer {
         return progress(query.projection(), replay, processor);
     }
 
-    /** Counts the events a projection handles while it replays. */
-    void counted(String projection) {
+    /** Counts the events a projection has replayed and written. */
+    void counted(String projection, long events) {
         Replay replay = replays.get(projection);
         if (replay != null) {
-            replay.processed.incrementAndGet();
+            replay.processed.addAndGet(events);
         }
     }
 
@@ -148,16 +152,18 @@ public class ProjectionReplayer {
     /**
      * Done once every segment has reached the newest event that was in the store when the rebuild began, and has
      * nothing left. "Caught up" alone is not enough: a segment reports it whenever its stream has nothing buffered
-     * for a moment, which happens between the batches of a long rebuild.
+     * for a moment, which happens between the batches of a long rebuild. The last batches' writes may still be on
+     * their {@link WriteBehind} lane, so that must be empty too (looked at after the segments, which queue on it).
      */
-    private static boolean isDone(Replay replay, TrackingEventProcessor processor) {
+    private boolean isDone(Replay replay, TrackingEventProcessor processor) {
         if (replay.finishedAt != null) {
             return true;
         }
         Map<Integer, EventTrackerStatus> status = processor.processingStatus();
         // before the processor has claimed its segments again there is no status yet: still starting
         return !status.isEmpty()
-                && status.values().stream().allMatch(segment -> reached(segment, replay.newestAtStart));
+                && status.values().stream().allMatch(segment -> reached(segment, replay.newestAtStart))
+                && writeBehind.isIdle(processor.getName());
     }
 
     private static boolean reached(EventTrackerStatus segment, TrackingToken newest) {
@@ -202,26 +208,35 @@ public class ProjectionReplayer {
     static class ReplayCountingConfig {
 
         @Bean
-        ConfigurerModule replayCounting(@Lazy ProjectionReplayer replayer) {
+        ConfigurerModule replayCounting(@Lazy ProjectionReplayer replayer, WriteBehind writeBehind) {
             return configurer -> REPLAYABLE.forEach(projection -> configurer.eventProcessing()
-                    .registerHandlerInterceptor(projection,
-                            config -> new ReplayCounter(() -> replayer.counted(projection))));
+                    .registerHandlerInterceptor(projection, config -> new ReplayCounter(projection, writeBehind,
+                            events -> replayer.counted(projection, events))));
         }
     }
 
     /**
-     * Counts a replayed event once its batch has committed: a projection writes a batch's changes at its end (see
-     * the call history's batched writes), so counting as each event was handled ran ahead of the read model, and a
-     * batch that failed and was handled again counted twice.
+     * Counts a batch's replayed events once the batch is written: once it has committed, or, if its writes went on a
+     * {@link WriteBehind} lane, once the lane has applied them. Counting as each event was handled ran ahead of the
+     * read model, and a batch that failed and was handled again counted twice.
      */
-    record ReplayCounter(Runnable countOne) implements MessageHandlerInterceptor<EventMessage<?>> {
+    record ReplayCounter(String processor, WriteBehind writeBehind, LongConsumer count)
+            implements MessageHandlerInterceptor<EventMessage<?>> {
+
+        private static final String REPLAYED = ReplayCounter.class.getName() + ".replayed";
 
         @Override
         public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
                 throws Exception {
             Object result = chain.proceed();
             if (ReplayToken.isReplay(unitOfWork.getMessage())) {
-                unitOfWork.afterCommit(committed -> countOne.run());
+                AtomicLong replayed = unitOfWork.getOrComputeResource(REPLAYED, key -> {
+                    AtomicLong events = new AtomicLong();
+                    unitOfWork.afterCommit(committed ->
+                            writeBehind.afterWritten(processor, committed, () -> count.accept(events.get())));
+                    return events;
+                });
+                replayed.incrementAndGet();
             }
             return result;
         }

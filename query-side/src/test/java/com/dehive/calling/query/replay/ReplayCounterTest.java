@@ -1,5 +1,6 @@
 package com.dehive.calling.query.replay;
 
+import com.dehive.calling.query.writebehind.WriteBehind;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GenericTrackedEventMessage;
@@ -16,19 +17,20 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rebuild's progress counts what a batch has stored, not what its handlers have seen. */
 class ReplayCounterTest {
 
-    private final AtomicInteger counted = new AtomicInteger();
-    private final ProjectionReplayer.ReplayCounter counter = new ProjectionReplayer.ReplayCounter(counted::incrementAndGet);
+    private final AtomicLong counted = new AtomicLong();
+    private final ProjectionReplayer.ReplayCounter counter =
+            new ProjectionReplayer.ReplayCounter("call-history", new WriteBehind(), counted::addAndGet);
 
     @Test
     void replayed_events_count_once_their_batch_has_committed() throws Exception {
-        List<Integer> countedWhileHandling = new ArrayList<>();
+        List<Long> countedWhileHandling = new ArrayList<>();
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(replayed(1), replayed(2), replayed(3));
 
         batch.executeWithResult(() -> {
@@ -37,7 +39,7 @@ class ReplayCounterTest {
             return result;
         });
 
-        assertThat(countedWhileHandling).containsExactly(0, 0, 0);
+        assertThat(countedWhileHandling).containsExactly(0L, 0L, 0L);
         assertThat(counted).hasValue(3);
     }
 
