@@ -3,12 +3,15 @@ package com.dehive.calling.service.store;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -64,7 +67,8 @@ class PositionKeyedCollectionsTest {
         Path file = dir.resolve("before.mv");
         List<String> ids = randomIds(3);
         H2Backend stock = new H2Backend(file.toString());
-        withStore(stock, calls -> ids.forEach(id -> calls.insertOne(new Document("_id", id).append("n", 1))));
+        withStore(stock, database -> ids.forEach(id ->
+                database.getCollection("calls").insertOne(new Document("_id", id).append("n", 1))));
 
         withDurableStore(file, calls -> {
             assertThat(calls.find(Filters.eq("_id", ids.get(1))).first()).containsEntry("n", 1);
@@ -81,15 +85,35 @@ class PositionKeyedCollectionsTest {
         assertThat(storedKeys(file, "calls")).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    private void withDurableStore(Path file, Consumer<MongoCollection<Document>> work) {
-        withStore(DurableH2Backend.open(file, Duration.ofHours(1)), work);
+    @Test
+    void collection_stats_count_the_size_of_the_documents_stored_now() {
+        withStore(DurableH2Backend.open(dir.resolve("stats.mv"), Duration.ofHours(1)), database -> {
+            MongoCollection<Document> calls = database.getCollection("calls");
+            List<String> ids = randomIds(3);
+            ids.forEach(id -> calls.insertOne(new Document("_id", id).append("status", "ringing")));
+            calls.updateOne(Filters.eq("_id", ids.get(0)), Updates.set("status", "connected with a longer value"));
+            calls.deleteOne(Filters.eq("_id", ids.get(1)));
+
+            long expected = 0;
+            for (Document stored : calls.find()) {
+                expected += new RawBsonDocument(stored, new DocumentCodec()).getByteBuffer().remaining();
+            }
+            Document stats = database.runCommand(new Document("collStats", "calls"));
+            assertThat(stats.get("size", Number.class).longValue()).isEqualTo(expected);
+            assertThat(stats.get("count", Number.class).longValue()).isEqualTo(2);
+        });
     }
 
-    /** Runs the work against the "calls" collection of database "test" served by the backend, then closes it. */
-    private static void withStore(MongoBackend backend, Consumer<MongoCollection<Document>> work) {
+    private void withDurableStore(Path file, Consumer<MongoCollection<Document>> work) {
+        withStore(DurableH2Backend.open(file, Duration.ofHours(1)),
+                database -> work.accept(database.getCollection("calls")));
+    }
+
+    /** Runs the work against database "test" served by the backend, then closes it. */
+    private static void withStore(MongoBackend backend, Consumer<MongoDatabase> work) {
         MongoServer server = new MongoServer(backend);
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
-            work.accept(client.getDatabase("test").getCollection("calls"));
+            work.accept(client.getDatabase("test"));
         } finally {
             server.shutdownNow(); // closes the backend, which commits what is left
         }
