@@ -3,6 +3,10 @@ package com.dehive.calling.query.history;
 import com.dehive.calling.query.writebehind.WriteBehind;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.InterceptorChain;
@@ -20,7 +24,9 @@ import java.util.Map;
 /**
  * A projection's writes for one batch of a tracking processor, sent as one ordered bulk write per collection once
  * the batch's last event is handled, instead of a round trip per event: a rebuild reads events a batch at a time,
- * and a busy processor catches up a batch at a time.
+ * and a busy processor catches up a batch at a time. The writes a batch makes to one document are folded into one
+ * (a call started and accepted in the same batch is inserted as accepted), which is what the store spends its time
+ * on in a rebuild.
  *
  * <p>The bulk writes go on the segment's {@link WriteBehind} lane, where the processor's token for the batch is
  * queued behind them, and the processor goes on to its next batch meanwhile. Outside a batch (no tracking
@@ -38,13 +44,28 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
         this.writeBehind = writeBehind;
     }
 
-    static void write(MongoCollection<Document> collection, WriteModel<Document> write) {
+    /** Inserts the document, or replaces the one with its {@code _id}. */
+    static void replace(MongoCollection<Document> collection, Document document) {
+        write(collection, document.get("_id"), new Replacement(document));
+    }
+
+    /** Sets top-level fields of the document with that {@code _id}, if there is one. */
+    static void set(MongoCollection<Document> collection, Object id, Document fields) {
+        fields.keySet().forEach(field -> {
+            if (field.contains(".") || field.startsWith("$")) {
+                throw new IllegalArgumentException("not a top-level field name: " + field);
+            }
+        });
+        write(collection, id, new FieldUpdate(fields));
+    }
+
+    private static void write(MongoCollection<Document> collection, Object id, Write write) {
         if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch) {
-            Map<MongoCollection<Document>, List<WriteModel<Document>>> pending =
+            Map<MongoCollection<Document>, Pending> pending =
                     batch.getOrComputeResource(PENDING, key -> new LinkedHashMap<>());
-            pending.computeIfAbsent(collection, key -> new ArrayList<>()).add(write);
+            pending.computeIfAbsent(collection, key -> new Pending()).fold(id, write);
         } else {
-            collection.bulkWrite(List.of(write));
+            collection.bulkWrite(List.of(write.model(id)));
         }
     }
 
@@ -52,7 +73,7 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
     public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
         Object result = chain.proceed();
         if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isLastMessage()) {
-            Map<MongoCollection<Document>, List<WriteModel<Document>>> pending = batch.getResource(PENDING);
+            Map<MongoCollection<Document>, Pending> pending = batch.getResource(PENDING);
             batch.resources().remove(PENDING);
             // opened even for a batch without writes: its token goes on the lane, behind the writes before it
             WriteBehind.Lane lane = writeBehind.laneOf(processor, batch);
@@ -65,7 +86,74 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
         return result;
     }
 
-    private static void send(Map<MongoCollection<Document>, List<WriteModel<Document>>> pending) {
-        pending.forEach((collection, writes) -> collection.bulkWrite(writes, new BulkWriteOptions().ordered(true)));
+    /**
+     * Unordered: a batch writes each document once, so the order between its writes does not matter, and the driver
+     * then sends all replacements in one command and all updates in another. In order, it started a new command, a
+     * round trip, each time the kind of write changed: every few events of a rebuild.
+     */
+    private static void send(Map<MongoCollection<Document>, Pending> pending) {
+        pending.forEach((collection, writes) ->
+                collection.bulkWrite(writes.models(), new BulkWriteOptions().ordered(false)));
+    }
+
+    /** A batch's writes to one collection, one per document, in the order the documents were first written. */
+    private static final class Pending {
+
+        private final Map<Object, Write> byId = new LinkedHashMap<>();
+
+        void fold(Object id, Write write) {
+            byId.merge(id, write, Write::then);
+        }
+
+        List<WriteModel<Document>> models() {
+            List<WriteModel<Document>> models = new ArrayList<>(byId.size());
+            byId.forEach((id, write) -> models.add(write.model(id)));
+            return models;
+        }
+    }
+
+    private sealed interface Write permits Replacement, FieldUpdate {
+
+        /** This write followed by {@code next}, as one. */
+        Write then(Write next);
+
+        WriteModel<Document> model(Object id);
+    }
+
+    private record Replacement(Document document) implements Write {
+
+        @Override
+        public Write then(Write next) {
+            if (next instanceof FieldUpdate update) {
+                Document updated = new Document(document);
+                updated.putAll(update.fields());
+                return new Replacement(updated);
+            }
+            return next; // a replacement wipes out what came before it
+        }
+
+        @Override
+        public WriteModel<Document> model(Object id) {
+            return new ReplaceOneModel<>(Filters.eq("_id", id), document, new ReplaceOptions().upsert(true));
+        }
+    }
+
+    /** Like {@code $set}, of a document that may not exist: then nothing is written, folded or not. */
+    private record FieldUpdate(Document fields) implements Write {
+
+        @Override
+        public Write then(Write next) {
+            if (next instanceof FieldUpdate update) {
+                Document both = new Document(fields);
+                both.putAll(update.fields());
+                return new FieldUpdate(both);
+            }
+            return next;
+        }
+
+        @Override
+        public WriteModel<Document> model(Object id) {
+            return new UpdateOneModel<>(Filters.eq("_id", id), new Document("$set", fields));
+        }
     }
 }

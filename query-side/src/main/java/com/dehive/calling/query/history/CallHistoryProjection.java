@@ -21,11 +21,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.Updates;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -83,35 +79,31 @@ public class CallHistoryProjection {
                 .append("caller_video_muted", false)
                 .append("callee_audio_muted", false)
                 .append("callee_video_muted", false);
-        BatchedWrites.write(calls,
-                new ReplaceOneModel<>(Filters.eq("_id", call.get("_id")), call, new ReplaceOptions().upsert(true)));
+        BatchedWrites.replace(calls, call);
     }
 
     @EventHandler
     void on(CallAcceptedEvent event) {
-        update(event.callId().toString(),
-                Updates.set("status", CallStatus.CONNECTED.wireName()),
-                Updates.set("started_at", Date.from(event.acceptedAt())),
-                Updates.set("callee_info", info(event.callee())),
-                Updates.set("callee_audio_enabled", event.withAudio()),
-                Updates.set("callee_video_enabled", event.withVideo()));
+        update(event.callId().toString(), new Document("status", CallStatus.CONNECTED.wireName())
+                .append("started_at", Date.from(event.acceptedAt()))
+                .append("callee_info", info(event.callee()))
+                .append("callee_audio_enabled", event.withAudio())
+                .append("callee_video_enabled", event.withVideo()));
     }
 
     @EventHandler
     void on(CallDeclinedEvent event) {
-        update(event.callId().toString(),
-                Updates.set("status", CallStatus.DECLINED.wireName()),
-                Updates.set("ended_at", Date.from(event.declinedAt())),
-                Updates.set("end_reason", EndReason.USER_DECLINED.wireName()));
+        update(event.callId().toString(), new Document("status", CallStatus.DECLINED.wireName())
+                .append("ended_at", Date.from(event.declinedAt()))
+                .append("end_reason", EndReason.USER_DECLINED.wireName()));
     }
 
     @EventHandler
     void on(CallEndedEvent event) {
-        update(event.callId().toString(),
-                Updates.set("status", CallStatus.ENDED.wireName()),
-                Updates.set("ended_at", Date.from(event.endedAt())),
-                Updates.set("end_reason", event.reason().wireName()),
-                Updates.set("duration_seconds", event.durationSeconds()));
+        update(event.callId().toString(), new Document("status", CallStatus.ENDED.wireName())
+                .append("ended_at", Date.from(event.endedAt()))
+                .append("end_reason", event.reason().wireName())
+                .append("duration_seconds", event.durationSeconds()));
     }
 
     @EventHandler
@@ -128,7 +120,7 @@ public class CallHistoryProjection {
         MediaState state = event.state();
         String flag = state == MediaState.ENABLED || state == MediaState.DISABLED ? "enabled" : "muted";
         boolean value = state == MediaState.ENABLED || state == MediaState.MUTED;
-        update(event.callId().toString(), Updates.set(party + "_" + medium + "_" + flag, value));
+        update(event.callId().toString(), new Document(party + "_" + medium + "_" + flag, value));
     }
 
     /** Sends the batch's writes once its last event is handled (see {@link BatchedWrites}). */
@@ -174,8 +166,8 @@ public class CallHistoryProjection {
         return new CallHistoryPage(page, calls.countDocuments(mine), query.limit(), query.offset());
     }
 
-    private void update(String callId, Bson... updates) {
-        BatchedWrites.write(calls, new UpdateOneModel<>(Filters.eq("_id", callId), Updates.combine(updates)));
+    private void update(String callId, Document fields) {
+        BatchedWrites.set(calls, callId, fields);
     }
 
     private static Document info(UserProfile profile) {
