@@ -93,6 +93,24 @@ class WriteBehindTest {
     }
 
     @Test
+    void what_waits_for_a_batch_to_be_written_runs_after_its_writes_and_never_after_a_failed_one() {
+        CountDownLatch storeBusy = new CountDownLatch(1);
+        batch(1, () -> {
+            await(storeBusy);
+            applied.add("writes of batch 1");
+        }, () -> applied.add("batch 1 counted"));
+        batch(2, () -> {
+            throw new IllegalStateException("the store refused the writes of batch 2");
+        }, () -> applied.add("batch 2 counted"));
+
+        assertThat(applied).isEmpty();
+        storeBusy.countDown();
+        writeBehind.existingLane(PROCESSOR, 0).drain();
+        assertThat(applied).containsExactly("writes of batch 1", "batch 1 counted");
+        assertThat(writeBehind.isIdle(PROCESSOR)).isTrue();
+    }
+
+    @Test
     void releasing_the_segment_waits_for_the_queued_writes() {
         CountDownLatch storeBusy = new CountDownLatch(1);
         batch(1, () -> {
@@ -142,10 +160,16 @@ class WriteBehindTest {
      * event (as the call history's batched writes do), its token when it commits (as Axon's processor does).
      */
     private void batch(long position, Runnable writes) {
+        batch(position, writes, () -> { });
+    }
+
+    /** A batch as above, with an action to run once it is written, as the replay counter registers one. */
+    private void batch(long position, Runnable writes, Runnable onceWritten) {
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(
                 GenericEventMessage.asEventMessage("event " + position));
         batch.resources().put("Processor[" + PROCESSOR + "]/SegmentId", 0);
         batch.onPrepareCommit(unitOfWork -> tokens.storeToken(position(position), PROCESSOR, 0));
+        batch.afterCommit(unitOfWork -> writeBehind.afterWritten(PROCESSOR, unitOfWork, onceWritten));
         var result = batch.executeWithResult(() -> {
             writeBehind.laneOf(PROCESSOR, batch).submit(writes);
             return null;
