@@ -114,8 +114,13 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
 
     private sealed interface Write permits Replacement, FieldUpdate {
 
-        /** This write followed by {@code next}, as one. */
-        Write then(Write next);
+        /** This write followed by {@code next}, as one: later fields win, a replacement wipes out what came before. */
+        default Write then(Write next) {
+            return next instanceof FieldUpdate update ? withFields(update.fields()) : next;
+        }
+
+        /** This write, with these fields set after it. */
+        Write withFields(Document fields);
 
         WriteModel<Document> model(Object id);
     }
@@ -123,13 +128,8 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
     private record Replacement(Document document) implements Write {
 
         @Override
-        public Write then(Write next) {
-            if (next instanceof FieldUpdate update) {
-                Document updated = new Document(document);
-                updated.putAll(update.fields());
-                return new Replacement(updated);
-            }
-            return next; // a replacement wipes out what came before it
+        public Write withFields(Document fields) {
+            return new Replacement(merged(document, fields));
         }
 
         @Override
@@ -142,18 +142,20 @@ final class BatchedWrites implements MessageHandlerInterceptor<EventMessage<?>> 
     private record FieldUpdate(Document fields) implements Write {
 
         @Override
-        public Write then(Write next) {
-            if (next instanceof FieldUpdate update) {
-                Document both = new Document(fields);
-                both.putAll(update.fields());
-                return new FieldUpdate(both);
-            }
-            return next;
+        public Write withFields(Document later) {
+            return new FieldUpdate(merged(fields, later));
         }
 
         @Override
         public WriteModel<Document> model(Object id) {
             return new UpdateOneModel<>(Filters.eq("_id", id), new Document("$set", fields));
         }
+    }
+
+    /** A copy of {@code first} with {@code later}'s fields put over it; neither is changed. */
+    private static Document merged(Document first, Document later) {
+        Document merged = new Document(first);
+        merged.putAll(later);
+        return merged;
     }
 }

@@ -31,9 +31,10 @@ import java.util.concurrent.Semaphore;
 public class WriteBehind implements DisposableBean {
 
     /** Batches a lane may hold before the processor waits: one being applied, one queued behind it. */
-    static final int BATCHES_IN_FLIGHT = 2;
+    private static final int BATCHES_IN_FLIGHT = 2;
     /** A batch queues at most its writes, its token and its replay count. */
     private static final int TASKS_PER_BATCH = 3;
+    private static final int TASKS_IN_FLIGHT = BATCHES_IN_FLIGHT * TASKS_PER_BATCH;
 
     private static final Logger log = LoggerFactory.getLogger(WriteBehind.class);
 
@@ -105,7 +106,7 @@ public class WriteBehind implements DisposableBean {
 
         private final Key key;
         private final ExecutorService writer;
-        private final Semaphore room = new Semaphore(BATCHES_IN_FLIGHT * TASKS_PER_BATCH);
+        private final Semaphore room = new Semaphore(TASKS_IN_FLIGHT);
         /** The failure of a queued task; set on the lane's thread, cleared by {@link #drainAndForgetFailure()}. */
         private volatile Throwable failure;
 
@@ -181,7 +182,7 @@ public class WriteBehind implements DisposableBean {
         }
 
         private boolean isIdle() {
-            return room.availablePermits() == BATCHES_IN_FLIGHT * TASKS_PER_BATCH;
+            return room.availablePermits() == TASKS_IN_FLIGHT;
         }
     }
 }
