@@ -44,15 +44,39 @@ public class SegmentBalancer implements SmartLifecycle {
         int nodes = Math.max(1, presence.liveNodes().size());
         for (TrackingEventProcessor processor : processing.eventProcessors().values().stream()
                 .filter(TrackingEventProcessor.class::isInstance).map(TrackingEventProcessor.class::cast).toList()) {
-            int segments = tokens.fetchSegments(processor.getName()).length;
-            int fairShare = (segments + nodes - 1) / nodes;
-            List<Integer> held = new ArrayList<>(processor.processingStatus().keySet());
-            for (int i = fairShare; i < held.size(); i++) {
-                processor.releaseSegment(held.get(i), RELEASE_SECONDS, TimeUnit.SECONDS);
+            Plan plan = plan(tokens.fetchSegments(processor.getName()),
+                    new ArrayList<>(processor.processingStatus().keySet()), nodes);
+            for (int segment : plan.release()) {
+                processor.releaseSegment(segment, RELEASE_SECONDS, TimeUnit.SECONDS);
                 log.info("event=segment_released processor={} segment={} nodes={} fair_share={}",
-                        processor.getName(), held.get(i), nodes, fairShare);
+                        processor.getName(), segment, nodes, plan.fairShare());
+            }
+            // a release lasts until it runs out, even after the node it was meant for has gone: a segment handed
+            // back just before that node died was then nobody's for up to RELEASE_SECONDS
+            plan.claimable().forEach(segment -> processor.releaseSegment(segment, 0, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * What a node holding {@code held} of {@code segments} does with {@code nodes} live: beyond its fair share it
+     * releases the rest; below it, every segment it does not hold is its to claim now, should it have released it
+     * before (a segment another node holds stays that node's: its claim is still good).
+     */
+    static Plan plan(int[] segments, List<Integer> held, int nodes) {
+        int fairShare = (segments.length + nodes - 1) / nodes;
+        List<Integer> release = held.size() > fairShare ? held.subList(fairShare, held.size()) : List.of();
+        List<Integer> claimable = new ArrayList<>();
+        if (held.size() < fairShare) {
+            for (int segment : segments) {
+                if (!held.contains(segment)) {
+                    claimable.add(segment);
+                }
             }
         }
+        return new Plan(fairShare, release, claimable);
+    }
+
+    record Plan(int fairShare, List<Integer> release, List<Integer> claimable) {
     }
 
     @Override
