@@ -1,14 +1,11 @@
 package com.dehive.calling.query.writebehind;
 
+import com.dehive.calling.query.tokens.ForwardingTokenStore;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventhandling.tokenstore.UnableToInitializeTokenException;
-import org.axonframework.eventhandling.tokenstore.UnableToRetrieveIdentifierException;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The token store, in step with {@link WriteBehind}'s lanes: a processor's token for a batch whose writes went on a
@@ -16,13 +13,12 @@ import java.util.Optional;
  * applied what it holds. Segments without a lane (processors that write in their handlers) are passed straight
  * through.
  */
-public final class WriteBehindTokenStore implements TokenStore {
+public final class WriteBehindTokenStore extends ForwardingTokenStore {
 
-    private final TokenStore delegate;
     private final WriteBehind writeBehind;
 
     public WriteBehindTokenStore(TokenStore delegate, WriteBehind writeBehind) {
-        this.delegate = delegate;
+        super(delegate);
         this.writeBehind = writeBehind;
     }
 
@@ -89,37 +85,5 @@ public final class WriteBehindTokenStore implements TokenStore {
         if (lane != null) {
             lane.drainAndForgetFailure();
         }
-    }
-
-    @Override
-    public void initializeTokenSegments(String processorName, int segmentCount)
-            throws UnableToClaimTokenException {
-        delegate.initializeTokenSegments(processorName, segmentCount);
-    }
-
-    @Override
-    public void initializeTokenSegments(String processorName, int segmentCount, TrackingToken initialToken)
-            throws UnableToClaimTokenException {
-        delegate.initializeTokenSegments(processorName, segmentCount, initialToken);
-    }
-
-    @Override
-    public boolean requiresExplicitSegmentInitialization() {
-        return delegate.requiresExplicitSegmentInitialization();
-    }
-
-    @Override
-    public int[] fetchSegments(String processorName) {
-        return delegate.fetchSegments(processorName);
-    }
-
-    @Override
-    public List<Segment> fetchAvailableSegments(String processorName) {
-        return delegate.fetchAvailableSegments(processorName);
-    }
-
-    @Override
-    public Optional<String> retrieveStorageIdentifier() throws UnableToRetrieveIdentifierException {
-        return delegate.retrieveStorageIdentifier();
     }
 }
