@@ -69,6 +69,8 @@ public class Call {
     private EndCallResult ending;
     /** Participants who vanished and are not back yet, with when they left. */
     private final Map<UserId, Instant> away = new HashMap<>();
+    /** Whether a reconnect grace was ever scheduled (one may still be, after its participant came back). */
+    private boolean anyoneWentAway;
 
     protected Call() {
         // for Axon
@@ -147,10 +149,17 @@ public class Call {
         }
         EndReason reason = status == CallStatus.RINGING ? EndReason.CANCELLED : EndReason.USER_HANGUP;
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, now).toSeconds();
+        // Only deadlines that can be pending are cancelled (each cancel is a store request): a connected call's ring
+        // timeout went with its accept, and a grace exists only if someone went away. One left over all the same (a
+        // crash between the accept and its cancel) changes nothing when it fires: its handler finds the call over.
+        if (status == CallStatus.RINGING) {
+            deadlines.cancelAllWithinScope(RING_TIMEOUT);
+        }
+        if (anyoneWentAway) {
+            deadlines.cancelAllWithinScope(RECONNECT_GRACE);
+        }
         apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
         lines.releaseAfterCommit(callId, caller, callee);
-        deadlines.cancelAllWithinScope(RING_TIMEOUT);
-        deadlines.cancelAllWithinScope(RECONNECT_GRACE);
         return ending;
     }
 
@@ -219,15 +228,18 @@ public class Call {
         }
         Instant endedAt = dueAt.truncatedTo(ChronoUnit.MILLIS);
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, endedAt).toSeconds();
+        if (status == CallStatus.RINGING) {
+            deadlines.cancelAllWithinScope(RING_TIMEOUT);
+        }
         apply(new CallEndedEvent(callId, caller, callee, null, EndReason.CONNECTION_ERROR, duration, withVideo,
                 endedAt));
         lines.releaseAfterCommit(callId, caller, callee);
-        deadlines.cancelAllWithinScope(RING_TIMEOUT);
     }
 
     @EventSourcingHandler
     void on(ParticipantDisconnectedEvent event) {
         away.put(event.participant(), event.disconnectedAt());
+        anyoneWentAway = true;
     }
 
     @EventSourcingHandler

@@ -232,6 +232,27 @@ class CallTest {
     }
 
     @Test
+    void hanging_up_cancels_the_grace_of_a_participant_who_went_away_and_came_back() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .andGivenCommands(new ReportParticipantGoneCommand(CALL, BOB),
+                        new ReportParticipantBackCommand(CALL, BOB))
+                .when(new EndCallCommand(CALL, ALICE))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void hanging_up_while_a_participant_is_away_cancels_their_grace() {
+        Instant goneAt = T0.plusSeconds(60);
+        fixture.given(started(), accepted())
+                .andGivenCurrentTime(goneAt)
+                .andGivenCommands(new ReportParticipantGoneCommand(CALL, BOB))
+                .when(new EndCallCommand(CALL, ALICE))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
     void a_participant_of_an_ended_call_is_not_held_open() {
         fixture.given(started(), accepted(), new CallEndedEvent(CALL, ALICE, BOB, ALICE, EndReason.USER_HANGUP, 5L,
                         true, T0.plusSeconds(10)))
