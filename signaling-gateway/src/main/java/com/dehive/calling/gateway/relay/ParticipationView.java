@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ParticipationView {
 
     private final Map<String, Participation> live = new ConcurrentHashMap<>();
+    /** Each participant's live call here, so that finding a user's call (at every connect) does not walk them all. */
+    private final Map<UserId, String> callOfUser = new ConcurrentHashMap<>();
     private final QueryGateway queries;
 
     public ParticipationView(QueryGateway queries) {
@@ -29,6 +31,8 @@ public class ParticipationView {
 
     public void started(CallId callId, UserId caller, UserId callee, Instant startedAt) {
         live.put(callId.toString(), new Participation(callId.toString(), caller, callee, false, null, startedAt));
+        callOfUser.put(caller, callId.toString());
+        callOfUser.put(callee, callId.toString());
     }
 
     /** Marks the call connected; the callee's signaling goes to the socket that answered, if one did. */
@@ -48,7 +52,12 @@ public class ParticipationView {
     }
 
     public void ended(CallId callId) {
-        live.remove(callId.toString());
+        Participation call = live.remove(callId.toString());
+        if (call != null) {
+            // unless the user's line already points at a later call
+            callOfUser.remove(call.caller(), call.callId());
+            callOfUser.remove(call.callee(), call.callId());
+        }
     }
 
     public int liveCount() {
@@ -57,7 +66,8 @@ public class ParticipationView {
 
     /** Whether the user is in a live call this node knows of. */
     public Optional<Participation> liveCallOf(UserId user) {
-        return live.values().stream().filter(call -> call.hasParticipant(user)).findFirst();
+        String callId = callOfUser.get(user);
+        return callId == null ? Optional.empty() : Optional.ofNullable(live.get(callId));
     }
 
     /** The call if it is live; completes at once when it is known here. */
@@ -69,9 +79,16 @@ public class ParticipationView {
         return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(view -> view.filter(call -> call.status().equals("ringing")
                                 || call.status().equals("connected"))
-                        .map(call -> live.computeIfAbsent(callId, id -> new Participation(id,
+                        .map(call -> live.computeIfAbsent(callId, id -> lookedUp(new Participation(id,
                                 UserId.of(call.callerId()), UserId.of(call.calleeId()),
-                                call.status().equals("connected"), null, call.createdAt()))));
+                                call.status().equals("connected"), null, call.createdAt())))));
+    }
+
+    /** A call found in the read model (which may lag) never displaces one this node learned from its events. */
+    private Participation lookedUp(Participation call) {
+        callOfUser.putIfAbsent(call.caller(), call.callId());
+        callOfUser.putIfAbsent(call.callee(), call.callId());
+        return call;
     }
 
     /** Whether the read model knows the call at all (to tell "no such call" from "call is over"). */
