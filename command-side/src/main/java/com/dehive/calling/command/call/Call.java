@@ -149,17 +149,19 @@ public class Call {
         }
         EndReason reason = status == CallStatus.RINGING ? EndReason.CANCELLED : EndReason.USER_HANGUP;
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, now).toSeconds();
-        // Only deadlines that can be pending are cancelled (each cancel is a store request): a connected call's ring
-        // timeout went with its accept, and a grace exists only if someone went away. One left over all the same (a
-        // crash between the accept and its cancel) changes nothing when it fires: its handler finds the call over.
-        if (status == CallStatus.RINGING) {
+        boolean ringing = status == CallStatus.RINGING;
+        apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
+        lines.releaseAfterCommit(callId, caller, callee);
+        // Cancelled after the apply, so that the cancels run after the append (a failed append leaves them in place).
+        // Only deadlines that can be pending (each cancel is a store request): a connected call's ring timeout went
+        // with its accept, and a grace exists only if someone went away. One left over all the same (a crash between
+        // the accept and its cancel) changes nothing when it fires: its handler finds the call over.
+        if (ringing) {
             deadlines.cancelAllWithinScope(RING_TIMEOUT);
         }
         if (anyoneWentAway) {
             deadlines.cancelAllWithinScope(RECONNECT_GRACE);
         }
-        apply(new CallEndedEvent(callId, caller, callee, command.actor(), reason, duration, withVideo, now));
-        lines.releaseAfterCommit(callId, caller, callee);
         return ending;
     }
 
@@ -228,12 +230,13 @@ public class Call {
         }
         Instant endedAt = dueAt.truncatedTo(ChronoUnit.MILLIS);
         Long duration = acceptedAt == null ? null : Duration.between(acceptedAt, endedAt).toSeconds();
-        if (status == CallStatus.RINGING) {
-            deadlines.cancelAllWithinScope(RING_TIMEOUT);
-        }
+        boolean ringing = status == CallStatus.RINGING;
         apply(new CallEndedEvent(callId, caller, callee, null, EndReason.CONNECTION_ERROR, duration, withVideo,
                 endedAt));
         lines.releaseAfterCommit(callId, caller, callee);
+        if (ringing) {
+            deadlines.cancelAllWithinScope(RING_TIMEOUT);
+        }
     }
 
     @EventSourcingHandler
