@@ -94,14 +94,7 @@ class HangUpDeadlinesTest {
         commands.sendAndWait(new StartCallCommand(CALL, UserProfile.idOnly(ALICE), BOB, true, true));
         assertThat(storedDeadlines()).containsExactly(Call.RING_TIMEOUT);
 
-        refuseAppends.set(true);
-        assertThatThrownBy(() -> commands.sendAndWait(new EndCallCommand(CALL, ALICE)))
-                .hasMessageContaining("refused");
-        assertThat(storedDeadlines()).containsExactly(Call.RING_TIMEOUT);
-
-        refuseAppends.set(false);
-        commands.sendAndWait(new EndCallCommand(CALL, ALICE));
-        assertThat(storedDeadlines()).isEmpty();
+        hangUpRefusedThenStored(Call.RING_TIMEOUT);
     }
 
     @Test
@@ -111,10 +104,15 @@ class HangUpDeadlinesTest {
         commands.sendAndWait(new ReportParticipantGoneCommand(CALL, BOB));
         assertThat(storedDeadlines()).containsExactly(Call.RECONNECT_GRACE);
 
+        hangUpRefusedThenStored(Call.RECONNECT_GRACE);
+    }
+
+    /** Alice hangs up while the event store refuses appends (the pending deadline stays), then once it takes them. */
+    private void hangUpRefusedThenStored(String pending) {
         refuseAppends.set(true);
         assertThatThrownBy(() -> commands.sendAndWait(new EndCallCommand(CALL, ALICE)))
                 .hasMessageContaining("refused");
-        assertThat(storedDeadlines()).containsExactly(Call.RECONNECT_GRACE);
+        assertThat(storedDeadlines()).containsExactly(pending);
 
         refuseAppends.set(false);
         commands.sendAndWait(new EndCallCommand(CALL, ALICE));
