@@ -13,7 +13,7 @@ public_port=$(free_port)
 
 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no > "$work/redis.log" 2>&1 &
 pids+=($!)
-java -cp "$jar" -Dloader.main=com.dehive.calling.service.store.StandaloneStore \
+java -cp "$jar" -Dloader.main=com.dehive.calling.eventstore.embedded.StandaloneStore \
   org.springframework.boot.loader.launch.PropertiesLauncher "$store_port" > "$work/store.log" 2>&1 &
 pids+=($!)
 

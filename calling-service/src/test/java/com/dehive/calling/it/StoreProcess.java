@@ -26,7 +26,7 @@ final class StoreProcess implements AutoCloseable {
             Path log = Files.createTempFile(Path.of("target"), "store-", ".log");
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", jar.toString(),
-                    "-Dloader.main=com.dehive.calling.service.store.StandaloneStore",
+                    "-Dloader.main=com.dehive.calling.eventstore.embedded.StandaloneStore",
                     "org.springframework.boot.loader.launch.PropertiesLauncher", String.valueOf(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             StoreProcess store = new StoreProcess(process, port);

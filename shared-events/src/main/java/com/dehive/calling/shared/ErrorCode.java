@@ -18,9 +18,12 @@ public enum ErrorCode {
     ALREADY_IN_CALL(409, "You are already in a call"),
     SELF_CALL(400, "You cannot call yourself"),
     REPLAY_IN_PROGRESS(409, "A rebuild of this projection is already running"),
+    REPAIR_IN_PROGRESS(409, "A consistency repair is already running"),
     RATE_LIMITED(429, "Too many requests"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     INTERNAL(500, "Internal error"),
+    /** The event store could not record the change in time; nothing of it was stored, so it is safe to retry. */
+    STORE_BUSY(503, "The service is busy; try again shortly"),
     /** The service that validates sessions did not answer. */
     AUTH_SERVICE_UNAVAILABLE(503, "The session service is unavailable; try again shortly");
 
