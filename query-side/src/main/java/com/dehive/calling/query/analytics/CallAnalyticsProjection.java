@@ -7,6 +7,7 @@ import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.call.EndReason;
 import com.dehive.calling.shared.query.DailyCallStatsView;
 import com.dehive.calling.shared.query.FindDailyCallStatsQuery;
+import com.dehive.calling.shared.query.Processors;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -15,9 +16,8 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.queryhandling.QueryHandler;
-import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.LocalDate;
@@ -28,59 +28,53 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Call statistics. Keeps one fact sheet per call (its day, outcome, time to answer, talk time), each handler
- * setting fields to what its event says, so replays and redeliveries give the same figures; days are summed when
- * asked.
+ * Call statistics. Keeps one {@link CallFacts} per call, each handler setting fields to what its event says, so
+ * replays and redeliveries give the same figures; a call's start replaces its facts, which is how a rebuild
+ * rewrites them in place. Days are summed when asked.
  */
 @Component
 @ProcessingGroup(CallAnalyticsProjection.PROCESSING_GROUP)
 public class CallAnalyticsProjection {
 
-    public static final String PROCESSING_GROUP = "call-analytics";
-    static final String COLLECTION = "call_analytics";
+    public static final String PROCESSING_GROUP = Processors.CALL_ANALYTICS;
 
-    private final MongoCollection<Document> facts;
+    private final MongoCollection<CallFacts> facts;
 
     public CallAnalyticsProjection(MongoDatabase database) {
-        this.facts = database.getCollection(COLLECTION);
-        facts.createIndex(Indexes.ascending("day")); // the daily figures read a range of days
+        this.facts = database.getCollection(CallFacts.COLLECTION, CallFacts.class);
+        facts.createIndex(Indexes.ascending(CallFacts.DAY)); // the daily figures read a range of days
     }
 
     @EventHandler
     void on(CallStartedEvent event) {
-        Document fact = new Document("_id", event.callId().toString())
-                .append("day", LocalDate.ofInstant(event.createdAt(), ZoneOffset.UTC).toString())
-                .append("started_at", event.createdAt().toEpochMilli());
-        facts.replaceOne(Filters.eq("_id", fact.get("_id")), fact, new ReplaceOptions().upsert(true));
+        CallFacts started = new CallFacts(event.callId().toString(),
+                LocalDate.ofInstant(event.createdAt(), ZoneOffset.UTC).toString(), event.createdAt().toEpochMilli(),
+                null, null, null, null);
+        facts.replaceOne(byId(event.callId().toString()), started, new ReplaceOptions().upsert(true));
     }
 
     @EventHandler
     void on(CallAcceptedEvent event) {
-        Document fact = facts.find(Filters.eq("_id", event.callId().toString())).first();
-        long startedAt = fact == null ? event.acceptedAt().toEpochMilli() : fact.getLong("started_at");
-        facts.updateOne(Filters.eq("_id", event.callId().toString()), Updates.combine(
-                Updates.set("answered", true),
-                Updates.set("answer_millis", event.acceptedAt().toEpochMilli() - startedAt)));
+        CallFacts started = facts.find(byId(event.callId().toString())).first();
+        long startedAt = started == null ? event.acceptedAt().toEpochMilli() : started.startedAt();
+        facts.updateOne(byId(event.callId().toString()), Updates.combine(
+                Updates.set(CallFacts.ANSWERED, true),
+                Updates.set(CallFacts.ANSWER_MILLIS, event.acceptedAt().toEpochMilli() - startedAt)));
     }
 
     @EventHandler
     void on(CallDeclinedEvent event) {
-        facts.updateOne(Filters.eq("_id", event.callId().toString()),
-                Updates.set("outcome", EndReason.USER_DECLINED.wireName()));
+        facts.updateOne(byId(event.callId().toString()),
+                Updates.set(CallFacts.OUTCOME, EndReason.USER_DECLINED.wireName()));
     }
 
     @EventHandler
     void on(CallEndedEvent event) {
-        var updates = new ArrayList<>(List.of(Updates.set("outcome", event.reason().wireName())));
+        var updates = new ArrayList<>(List.of(Updates.set(CallFacts.OUTCOME, event.reason().wireName())));
         if (event.durationSeconds() != null) {
-            updates.add(Updates.set("talk_seconds", event.durationSeconds()));
+            updates.add(Updates.set(CallFacts.TALK_SECONDS, event.durationSeconds()));
         }
-        facts.updateOne(Filters.eq("_id", event.callId().toString()), Updates.combine(updates));
-    }
-
-    @ResetHandler
-    void reset() {
-        facts.deleteMany(new Document());
+        facts.updateOne(byId(event.callId().toString()), Updates.combine(updates));
     }
 
     @QueryHandler
@@ -89,11 +83,16 @@ public class CallAnalyticsProjection {
         for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
             days.put(day.toString(), new DayTally());
         }
-        facts.find(Filters.and(Filters.gte("day", query.from().toString()), Filters.lte("day", query.to().toString())))
-                .forEach(fact -> days.get(fact.getString("day")).add(fact));
+        facts.find(Filters.and(Filters.gte(CallFacts.DAY, query.from().toString()),
+                        Filters.lte(CallFacts.DAY, query.to().toString())))
+                .forEach(fact -> days.get(fact.day()).add(fact));
         List<DailyCallStatsView> stats = new ArrayList<>();
         days.forEach((day, tally) -> stats.add(tally.view(LocalDate.parse(day))));
         return stats;
+    }
+
+    private static Bson byId(String callId) {
+        return Filters.eq("_id", callId);
     }
 
     /** The figures of one day, summed from its calls' fact sheets. */
@@ -104,19 +103,17 @@ public class CallAnalyticsProjection {
         private final List<Long> talkSeconds = new ArrayList<>();
         private long answerMillisTotal;
 
-        void add(Document fact) {
+        void add(CallFacts fact) {
             started++;
-            if (fact.getBoolean("answered", false)) {
+            if (fact.wasAnswered()) {
                 answered++;
-                answerMillisTotal += fact.getLong("answer_millis");
+                answerMillisTotal += fact.answerMillis();
             }
-            String outcome = fact.getString("outcome");
-            if (outcome != null) {
-                outcomes.merge(outcome, 1L, Long::sum);
+            if (fact.outcome() != null) {
+                outcomes.merge(fact.outcome(), 1L, Long::sum);
             }
-            Number talk = fact.get("talk_seconds", Number.class);
-            if (talk != null) {
-                talkSeconds.add(talk.longValue());
+            if (fact.talkSeconds() != null) {
+                talkSeconds.add(fact.talkSeconds());
             }
         }
 

@@ -6,6 +6,7 @@ import com.dehive.calling.shared.call.CallDeclinedEvent;
 import com.dehive.calling.shared.call.CallEndedEvent;
 import com.dehive.calling.shared.call.CallStatus;
 import com.dehive.calling.shared.call.EndReason;
+import com.dehive.calling.shared.query.Processors;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -18,7 +19,11 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.bson.Document;
+import org.bson.BsonNull;
+import org.bson.BsonObjectId;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +34,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 
 /**
@@ -41,18 +45,17 @@ import java.util.List;
 @ProcessingGroup(ConversationMessageProjection.PROCESSING_GROUP)
 public class ConversationMessageProjection {
 
-    public static final String PROCESSING_GROUP = "conversation-messages";
-    static final String CONVERSATIONS = "direct_conversation";
-    static final String MESSAGES = "direct_message";
+    public static final String PROCESSING_GROUP = Processors.CONVERSATION_MESSAGES;
     private static final Logger log = LoggerFactory.getLogger(ConversationMessageProjection.class);
 
-    private final MongoCollection<Document> conversations;
-    private final MongoCollection<Document> messages;
+    private final MongoCollection<DirectConversation> conversations;
+    private final MongoCollection<DirectMessage> messages;
 
     public ConversationMessageProjection(MongoDatabase database) {
-        this.conversations = database.getCollection(CONVERSATIONS);
-        this.messages = database.getCollection(MESSAGES);
-        conversations.createIndex(Indexes.ascending("userA", "userB"), new IndexOptions().unique(true));
+        this.conversations = database.getCollection(DirectConversation.COLLECTION, DirectConversation.class);
+        this.messages = database.getCollection(DirectMessage.COLLECTION, DirectMessage.class);
+        conversations.createIndex(Indexes.ascending(DirectConversation.USER_A, DirectConversation.USER_B),
+                new IndexOptions().unique(true));
     }
 
     @EventHandler
@@ -71,22 +74,11 @@ public class ConversationMessageProjection {
     private void post(CallId callId, UserId caller, UserId callee, CallStatus status, EndReason reason,
                       long durationSeconds, boolean withVideo, Instant at) {
         ObjectId conversationId = conversationOf(caller, callee, at);
-        Document attachment = new Document("type", "call")
-                .append("call_id", callId.toString())
-                .append("status", status.wireName())
-                .append("duration", durationSeconds)
-                .append("with_video", withVideo)
-                .append("end_reason", reason.wireName());
-        Document message = new Document("_id", messageIdOf(callId))
-                .append("conversationId", conversationId)
-                .append("senderId", userRef(caller))
-                .append("content", CallMessageText.of(reason, withVideo, durationSeconds))
-                .append("attachments", List.of(attachment))
-                .append("isEdited", false)
-                .append("isDeleted", false)
-                .append("replyTo", null)
-                .append("createdAt", Date.from(at))
-                .append("updatedAt", Date.from(at));
+        DirectMessage message = new DirectMessage(messageIdOf(callId), conversationId, userRef(caller),
+                CallMessageText.of(reason, withVideo, durationSeconds),
+                List.of(new DirectMessage.CallAttachment("call", callId.toString(), status.wireName(),
+                        durationSeconds, withVideo, reason.wireName())),
+                false, false, BsonNull.VALUE, at, at);
         try {
             messages.insertOne(message);
             log.info("event=call_message_posted call={} conversation={} reason={}", callId, conversationId,
@@ -103,32 +95,35 @@ public class ConversationMessageProjection {
     private ObjectId conversationOf(UserId one, UserId other, Instant at) {
         String[] pair = {one.toString(), other.toString()};
         Arrays.sort(pair);
-        var filter = Filters.and(Filters.eq("userA", userRef(UserId.of(pair[0]))),
-                Filters.eq("userB", userRef(UserId.of(pair[1]))));
-        var create = Updates.combine(
-                Updates.setOnInsert("userA", userRef(UserId.of(pair[0]))),
-                Updates.setOnInsert("userB", userRef(UserId.of(pair[1]))),
-                Updates.setOnInsert("createdAt", Date.from(at)),
-                Updates.setOnInsert("updatedAt", Date.from(at)));
+        BsonValue userA = userRef(UserId.of(pair[0]));
+        BsonValue userB = userRef(UserId.of(pair[1]));
+        Bson filter = Filters.and(Filters.eq(DirectConversation.USER_A, userA),
+                Filters.eq(DirectConversation.USER_B, userB));
+        Bson create = Updates.combine(
+                Updates.setOnInsert(DirectConversation.USER_A, userA),
+                Updates.setOnInsert(DirectConversation.USER_B, userB),
+                Updates.setOnInsert(DirectConversation.CREATED_AT, at),
+                Updates.setOnInsert(DirectConversation.UPDATED_AT, at));
         FindOneAndUpdateOptions upsert = new FindOneAndUpdateOptions().upsert(true)
                 .returnDocument(ReturnDocument.AFTER);
         try {
-            return conversations.findOneAndUpdate(filter, create, upsert).getObjectId("_id");
+            return conversations.findOneAndUpdate(filter, create, upsert).id();
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            return conversations.find(filter).first().getObjectId("_id"); // another node created it first
+            return conversations.find(filter).first().id(); // another node created it first
         }
     }
 
     /** The direct-messaging service keys users by ObjectId; ids of another shape are kept as strings. */
-    static Object userRef(UserId user) {
-        return ObjectId.isValid(user.toString()) ? new ObjectId(user.toString()) : user.toString();
+    static BsonValue userRef(UserId user) {
+        return ObjectId.isValid(user.toString()) ? new BsonObjectId(new ObjectId(user.toString()))
+                : new BsonString(user.toString());
     }
 
     /** A stable ObjectId per call: the first 12 bytes of SHA-256("call-message:" + call id). */
-    static ObjectId messageIdOf(CallId callId) {
+    public static ObjectId messageIdOf(CallId callId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(("call-message:" + callId).getBytes(StandardCharsets.UTF_8));

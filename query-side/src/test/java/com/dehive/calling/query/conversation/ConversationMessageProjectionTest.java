@@ -77,7 +77,7 @@ class ConversationMessageProjectionTest {
                 EndReason.CONNECTION_ERROR, 30L, false, AT));
         projection.on(new CallDeclinedEvent(CallId.of("call-3"), UserId.of(ALICE), UserId.of(BOB), true, AT));
 
-        List<Document> conversations = database.getCollection(ConversationMessageProjection.CONVERSATIONS)
+        List<Document> conversations = database.getCollection(DirectConversation.COLLECTION)
                 .find().into(new java.util.ArrayList<>());
         assertThat(conversations).hasSize(1);
         // the pair is stored sorted: the ObjectId-shaped id sorts before "bob"
@@ -88,12 +88,12 @@ class ConversationMessageProjectionTest {
         assertThat(messages()).extracting(m -> m.getString("content"))
                 .containsExactlyInAnyOrder("Missed call", "Call disconnected", "Call declined");
         assertThat(messages()).allSatisfy(m -> assertThat(m.getObjectId("conversationId")).isEqualTo(conversationId));
-        Document declined = database.getCollection(ConversationMessageProjection.MESSAGES)
+        Document declined = database.getCollection(DirectMessage.COLLECTION)
                 .find(new Document("content", "Call declined")).first();
         assertThat(declined.getList("attachments", Document.class).get(0))
                 .containsEntry("status", "declined").containsEntry("duration", 0L)
                 .containsEntry("end_reason", "user_declined");
-        Document disconnected = database.getCollection(ConversationMessageProjection.MESSAGES)
+        Document disconnected = database.getCollection(DirectMessage.COLLECTION)
                 .find(new Document("content", "Call disconnected")).first();
         assertThat(disconnected.get("senderId")).isEqualTo(BOB);
     }
@@ -104,6 +104,6 @@ class ConversationMessageProjectionTest {
     }
 
     private List<Document> messages() {
-        return database.getCollection(ConversationMessageProjection.MESSAGES).find().into(new java.util.ArrayList<>());
+        return database.getCollection(DirectMessage.COLLECTION).find().into(new java.util.ArrayList<>());
     }
 }

@@ -1,6 +1,5 @@
 package com.dehive.calling.query.replay;
 
-import com.dehive.calling.query.writebehind.WriteBehind;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GenericTrackedEventMessage;
@@ -26,7 +25,7 @@ class ReplayCounterTest {
 
     private final AtomicLong counted = new AtomicLong();
     private final ProjectionReplayer.ReplayCounter counter =
-            new ProjectionReplayer.ReplayCounter("call-history", new WriteBehind(), counted::addAndGet);
+            new ProjectionReplayer.ReplayCounter(counted::addAndGet);
 
     @Test
     void replayed_events_count_once_their_batch_has_committed() throws Exception {

@@ -1,13 +1,10 @@
 package com.dehive.calling.gateway.cluster;
 
 import com.dehive.calling.gateway.relay.MissedSignals;
-import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.gateway.socket.SocketJson;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +14,7 @@ import java.time.Duration;
 
 /**
  * One node (no {@code REDIS_URL}): sockets, presence and missed signaling live in this process. Several nodes
- * (Redis set): deliveries go through Redis pub/sub and presence is shared in Redis.
+ * (Redis set): relayed signaling goes through Redis pub/sub and presence is shared in Redis.
  */
 @Configuration(proxyBeanMethods = false)
 class ClusterConfig {
@@ -29,9 +26,8 @@ class ClusterConfig {
 
     @Bean
     @ConditionalOnExpression(REDIS_UNSET)
-    LocalFanout localFanout(SocketClients clients, ParticipationView view, MissedSignals missed,
-                            MeterRegistry meters) {
-        return new LocalFanout(clients, view, missed, meters);
+    LocalFanout localFanout(SocketClients clients, MissedSignals missed, MeterRegistry meters) {
+        return new LocalFanout(clients, missed, meters);
     }
 
     @Bean
@@ -43,10 +39,9 @@ class ClusterConfig {
 
     @Bean
     @ConditionalOnExpression(REDIS_SET)
-    RedisFanout redisFanout(RedisClient redis, SocketClients clients, ParticipationView view,
-                            @Value("${calling.node-id}") String nodeId,
+    RedisFanout redisFanout(RedisClient redis, SocketClients clients, @Value("${calling.node-id}") String nodeId,
                             @Value("${calling.calls.reconnect-grace}") Duration reconnectGrace, MeterRegistry meters) {
-        return new RedisFanout(redis, clients, view, SocketJson.wireMapper(), nodeId, reconnectGrace,
+        return new RedisFanout(redis, clients, SocketJson.wireMapper(), nodeId, reconnectGrace,
                 MAX_MISSED_PER_USER, meters);
     }
 
@@ -55,12 +50,5 @@ class ClusterConfig {
     RedisPresence redisPresence(RedisClient redis, @Value("${calling.node-id}") String nodeId,
                                 @Value("${calling.cluster.node-ttl:10s}") Duration nodeTtl) {
         return new RedisPresence(redis, SocketJson.wireMapper(), nodeId, nodeTtl);
-    }
-
-    @Bean
-    @ConditionalOnExpression(REDIS_SET)
-    SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, TokenStore tokens,
-                                    RedisPresence presence) {
-        return new SegmentBalancer(processing, tokens, presence);
     }
 }

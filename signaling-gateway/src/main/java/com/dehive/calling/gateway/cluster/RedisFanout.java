@@ -1,8 +1,6 @@
 package com.dehive.calling.gateway.cluster;
 
-import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.SocketClients;
-import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.UserId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +18,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
-import java.time.Instant;
 
 /**
- * Several nodes: every delivery is published once on one Redis channel, and each node hands it to the sockets it
- * holds, so a socket gets it exactly once wherever it is. One connection publishes, in the order deliveries are
- * asked for, and one subscription receives in that order, so nothing is reordered within a call. Relayed
- * signaling for a user with no live socket on any node is kept in Redis (in order, for the grace period) and
- * handed out when they come back, on whichever node.
+ * Several nodes: every relayed message is published once on one Redis channel, and each node hands it to the
+ * sockets it holds, so a socket gets it exactly once wherever it is. One connection publishes, in the order messages
+ * are relayed, and one subscription receives in that order, so nothing is reordered within a call. Signaling for a
+ * user with no live socket on any node is kept in Redis (in order, for the grace period) and handed out when they
+ * come back, on whichever node.
  */
 public class RedisFanout implements Fanout, SmartLifecycle {
 
@@ -59,7 +56,6 @@ public class RedisFanout implements Fanout, SmartLifecycle {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final SocketClients clients;
-    private final ParticipationView view;
     private final ObjectMapper json;
     private final String nodeId;
     private final Duration keepMissedFor;
@@ -68,13 +64,12 @@ public class RedisFanout implements Fanout, SmartLifecycle {
     private final Counter dropped;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
 
-    public RedisFanout(RedisClient client, SocketClients clients, ParticipationView view, ObjectMapper json,
+    public RedisFanout(RedisClient client, SocketClients clients, ObjectMapper json,
                        String nodeId, Duration keepMissedFor, int maxMissedPerUser, MeterRegistry meters) {
         this.client = client;
         this.connection = client.connect();
         this.redis = connection.async();
         this.clients = clients;
-        this.view = view;
         this.json = json;
         this.nodeId = nodeId;
         this.keepMissedFor = keepMissedFor;
@@ -84,26 +79,11 @@ public class RedisFanout implements Fanout, SmartLifecycle {
     }
 
     @Override
-    public void toUser(UserId user, String event, Object payload) {
-        publish(FanoutMessage.toUser(nodeId, user.toString(), null, event, json.valueToTree(payload)));
-    }
-
-    @Override
-    public void toUserExcept(UserId user, String exceptSocket, String event, Object payload) {
-        publish(FanoutMessage.toUser(nodeId, user.toString(), exceptSocket, event, json.valueToTree(payload)));
-    }
-
-    @Override
-    public void toSocket(String socketId, String event, Object payload) {
-        publish(FanoutMessage.toSocket(nodeId, socketId, event, json.valueToTree(payload)));
-    }
-
-    @Override
     public void signal(UserId user, String preferredSocket, String event, Object payload) {
         JsonNode tree = json.valueToTree(payload);
         String toSocket = preferredSocket == null ? ""
                 : write(FanoutMessage.toSocket(nodeId, preferredSocket, event, tree));
-        String toUser = write(FanoutMessage.toUser(nodeId, user.toString(), null, event, tree));
+        String toUser = write(FanoutMessage.toUser(nodeId, user.toString(), event, tree));
         SIGNAL.<Long>run(redis, new String[]{RedisKeys.presence(user), RedisKeys.missed(user)},
                         preferredSocket == null ? "" : preferredSocket, toSocket, toUser, RedisKeys.CHANNEL,
                         String.valueOf(keepMissedFor.toMillis()), String.valueOf(maxMissedPerUser))
@@ -121,40 +101,8 @@ public class RedisFanout implements Fanout, SmartLifecycle {
     }
 
     @Override
-    public void callStarted(CallId callId, UserId caller, UserId callee, Instant startedAt) {
-        view.started(callId, caller, callee, startedAt);
-        publish(FanoutMessage.call("started", nodeId, callId.toString(), caller.toString(), callee.toString(), null,
-                startedAt));
-    }
-
-    @Override
-    public void callAccepted(CallId callId, String calleeSocket) {
-        view.accepted(callId, calleeSocket);
-        publish(FanoutMessage.call("accepted", nodeId, callId.toString(), null, null, calleeSocket, null));
-    }
-
-    @Override
-    public void callReconnected(CallId callId, UserId participant, String socketId) {
-        view.reconnected(callId, participant, socketId);
-        publish(FanoutMessage.call("reconnected", nodeId, callId.toString(), participant.toString(), null, socketId,
-                null));
-    }
-
-    @Override
-    public void callEnded(CallId callId, UserId caller, UserId callee) {
-        view.ended(callId);
+    public void callEnded(UserId caller, UserId callee) {
         redis.del(RedisKeys.missed(caller), RedisKeys.missed(callee));
-        publish(FanoutMessage.call("ended", nodeId, callId.toString(), null, null, null, null));
-    }
-
-    private void publish(FanoutMessage message) {
-        redis.publish(RedisKeys.CHANNEL, write(message)).whenComplete((receivers, failure) -> {
-            if (failure != null) {
-                dropped.increment();
-                log.warn("event=fanout_not_published kind={} event={} error={}", message.kind(), message.event(),
-                        failure.toString());
-            }
-        });
     }
 
     private String write(FanoutMessage message) {
@@ -165,7 +113,7 @@ public class RedisFanout implements Fanout, SmartLifecycle {
         }
     }
 
-    /** A message from the channel (ours included): deliveries go to the sockets held here. */
+    /** A message from the channel (ours included): it goes to the sockets held here. */
     void received(String text) {
         FanoutMessage message;
         try {
@@ -174,34 +122,15 @@ public class RedisFanout implements Fanout, SmartLifecycle {
             log.warn("event=fanout_message_unreadable error={}", e.getOriginalMessage());
             return;
         }
-        if (FanoutMessage.DELIVER.equals(message.kind())) {
-            deliverHere(message);
-        } else if (!nodeId.equals(message.origin())) {
-            applyCallChange(message);
-        }
+        deliverHere(message);
     }
 
-    /** Hands a delivery, published or kept, to the sockets connected here. */
+    /** Hands a message, published or kept, to the sockets connected here. */
     void deliverHere(FanoutMessage message) {
         if (message.socket() != null) {
             clients.toSocket(message.socket(), message.event(), message.payload());
-        } else if (message.exceptSocket() != null) {
-            clients.toUserExcept(UserId.of(message.user()), message.exceptSocket(), message.event(),
-                    message.payload());
         } else {
             clients.toUser(UserId.of(message.user()), message.event(), message.payload());
-        }
-    }
-
-    private void applyCallChange(FanoutMessage message) {
-        CallId callId = CallId.of(message.callId());
-        switch (message.kind()) {
-            case "started" -> view.started(callId, UserId.of(message.caller()), UserId.of(message.callee()),
-                    message.startedAt());
-            case "accepted" -> view.accepted(callId, message.socket());
-            case "reconnected" -> view.reconnected(callId, UserId.of(message.caller()), message.socket());
-            case "ended" -> view.ended(callId);
-            default -> log.warn("event=fanout_message_unknown kind={}", message.kind());
         }
     }
 

@@ -3,6 +3,7 @@ package com.dehive.calling.gateway.notify;
 import com.dehive.calling.gateway.cluster.Fanout;
 import com.dehive.calling.gateway.relay.ParticipationView;
 import com.dehive.calling.gateway.socket.ServerEvents;
+import com.dehive.calling.gateway.socket.SocketClients;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.UserProfile;
 import com.dehive.calling.shared.audit.AuditMetaData;
@@ -13,6 +14,7 @@ import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.call.MediaToggledEvent;
 import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
 import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
+import com.dehive.calling.shared.query.Processors;
 import com.dehive.calling.shared.query.UserInfoView;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
@@ -25,26 +27,29 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Tells the sockets what happened to their calls, fed by the event stream: a call started over REST rings the
- * callee's sockets exactly as one started over a socket, and endings the service decides reach both parties. The
- * socket a command came through (its {@code socket_id} metadata) gets the sender's shape of the answer. Never
- * replayed: a rebuild must not ring anyone. With several nodes, the processor's segments are shared among them and
- * each event is told once, through the {@link Fanout}, to the sockets wherever they are.
+ * Tells the sockets of this node what happened to their calls, fed by the event stream: a call started over REST
+ * rings the callee's sockets exactly as one started over a socket, and endings the service decides reach both
+ * parties. The socket a command came through (its {@code socket_id} metadata) gets the sender's shape of the
+ * answer. It keeps this node's view of the live calls current for the relay. Every node runs it for its own
+ * sockets, from the head of the stream (see ProcessingConfig): a node that dies takes only its own sockets with
+ * it. Never replayed: a rebuild must not ring anyone.
  */
 @Component
 @DisallowReplay
 @ProcessingGroup(CallNotifier.PROCESSING_GROUP)
 public class CallNotifier {
 
-    public static final String PROCESSING_GROUP = "socket-notifier";
+    public static final String PROCESSING_GROUP = Processors.SOCKET_NOTIFIER;
 
-    private final Fanout fanout;
+    private final SocketClients sockets;
     private final ParticipationView view;
+    private final Fanout fanout;
     private final MeterRegistry meters;
 
-    public CallNotifier(Fanout fanout, ParticipationView view, MeterRegistry meters) {
-        this.fanout = fanout;
+    public CallNotifier(SocketClients sockets, ParticipationView view, Fanout fanout, MeterRegistry meters) {
+        this.sockets = sockets;
         this.view = view;
+        this.fanout = fanout;
         this.meters = meters;
     }
 
@@ -53,14 +58,14 @@ public class CallNotifier {
         String callId = event.callId().toString();
         if (!event.calleeBusy()) {
             // known to the relay before anyone hears of the call: the caller's offer may follow at once
-            fanout.callStarted(event.callId(), event.caller().id(), event.callee(), event.createdAt());
+            view.started(event.callId(), event.caller().id(), event.callee(), event.createdAt());
         }
         if (socketId != null) {
-            fanout.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
+            sockets.toSocket(socketId, "callStarted", new ServerEvents.CallStarted(callId, "ringing",
                     event.callee().toString(), event.createdAt()));
         }
         if (!event.calleeBusy()) {
-            fanout.toUser(event.callee(), "incomingCall", new ServerEvents.IncomingCall(callId,
+            sockets.toUser(event.callee(), "incomingCall", new ServerEvents.IncomingCall(callId,
                     event.caller().id().toString(), info(event.caller()), event.withVideo(), event.withAudio(),
                     event.createdAt()));
             // from the start command to the callee's devices ringing
@@ -73,48 +78,50 @@ public class CallNotifier {
         String callId = event.callId().toString();
         view.startedAt(event.callId()).ifPresent(startedAt -> meters.timer("calling.calls.answer.time")
                 .record(Duration.between(startedAt, event.acceptedAt())));
-        fanout.callAccepted(event.callId(), socketId);
+        view.accepted(event.callId(), socketId);
         UserId callee = event.callee().id();
         var elsewhere = new ServerEvents.CallAnsweredElsewhere(callId, event.acceptedAt());
         if (socketId != null) {
             // the answering socket, if it is still there, hears it answered; the callee's other devices stop ringing
-            fanout.toSocket(socketId, "callAccepted",
+            sockets.toSocket(socketId, "callAccepted",
                     new ServerEvents.CallAcceptedBySelf(callId, "connected", event.acceptedAt()));
-            fanout.toUserExcept(callee, socketId, "callAnsweredElsewhere", elsewhere);
+            sockets.toUserExcept(callee, socketId, "callAnsweredElsewhere", elsewhere);
         } else {
-            fanout.toUser(callee, "callAnsweredElsewhere", elsewhere);
+            sockets.toUser(callee, "callAnsweredElsewhere", elsewhere);
         }
-        fanout.toUser(event.caller(), "callAccepted", new ServerEvents.CallAcceptedForCaller(callId,
+        sockets.toUser(event.caller(), "callAccepted", new ServerEvents.CallAcceptedForCaller(callId,
                 callee.toString(), info(event.callee()), event.withVideo(), event.withAudio(), event.acceptedAt()));
     }
 
     @EventHandler
     void on(CallDeclinedEvent event) {
         String callId = event.callId().toString();
-        fanout.callEnded(event.callId(), event.caller(), event.callee());
+        view.ended(event.callId());
+        fanout.callEnded(event.caller(), event.callee());
         meters.counter("calling.calls.outcomes", "reason", "user_declined").increment();
-        fanout.toUser(event.callee(), "callDeclined",
+        sockets.toUser(event.callee(), "callDeclined",
                 new ServerEvents.CallDeclinedBySelf(callId, "declined", event.declinedAt()));
-        fanout.toUser(event.caller(), "callDeclined", new ServerEvents.CallDeclinedForCaller(callId,
+        sockets.toUser(event.caller(), "callDeclined", new ServerEvents.CallDeclinedForCaller(callId,
                 event.callee().toString(), "user_declined", event.declinedAt()));
     }
 
     @EventHandler
     void on(CallEndedEvent event) {
         String callId = event.callId().toString();
-        fanout.callEnded(event.callId(), event.caller(), event.callee());
+        view.ended(event.callId());
+        fanout.callEnded(event.caller(), event.callee());
         String reason = event.reason().wireName();
         meters.counter("calling.calls.outcomes", "reason", reason).increment();
         if (event.endedBy() == null) {
             var ended = new ServerEvents.CallEndedByService(callId, reason, event.durationSeconds(), event.endedAt());
-            fanout.toUser(event.caller(), "callEnded", ended);
-            fanout.toUser(event.callee(), "callEnded", ended);
+            sockets.toUser(event.caller(), "callEnded", ended);
+            sockets.toUser(event.callee(), "callEnded", ended);
             return;
         }
         UserId other = event.endedBy().equals(event.caller()) ? event.callee() : event.caller();
-        fanout.toUser(event.endedBy(), "callEnded",
+        sockets.toUser(event.endedBy(), "callEnded",
                 new ServerEvents.CallEndedBySelf(callId, "ended", event.durationSeconds(), event.endedAt()));
-        fanout.toUser(other, "callEnded", new ServerEvents.CallEndedForPeer(callId, event.endedBy().toString(),
+        sockets.toUser(other, "callEnded", new ServerEvents.CallEndedForPeer(callId, event.endedBy().toString(),
                 reason, event.durationSeconds(), event.endedAt()));
     }
 
@@ -123,23 +130,23 @@ public class CallNotifier {
         String callId = event.callId().toString();
         String media = event.mediaType().wireName();
         String state = event.state().wireName();
-        fanout.toUser(event.userId(), "mediaToggled",
+        sockets.toUser(event.userId(), "mediaToggled",
                 new ServerEvents.MediaToggledBySelf(callId, media, state, event.toggledAt()));
-        fanout.toUser(event.peer(), "mediaToggled", new ServerEvents.MediaToggledForPeer(callId,
+        sockets.toUser(event.peer(), "mediaToggled", new ServerEvents.MediaToggledForPeer(callId,
                 event.userId().toString(), media, state, event.toggledAt()));
     }
 
     @EventHandler
     void on(ParticipantDisconnectedEvent event) {
-        fanout.toUser(event.peer(), "peerDisconnected", new ServerEvents.PeerDisconnected(
+        sockets.toUser(event.peer(), "peerDisconnected", new ServerEvents.PeerDisconnected(
                 event.callId().toString(), event.participant().toString(), event.graceEndsAt(),
                 event.disconnectedAt()));
     }
 
     @EventHandler
     void on(ParticipantReconnectedEvent event, @MetaDataValue(AuditMetaData.SOCKET_ID) String socketId) {
-        fanout.callReconnected(event.callId(), event.participant(), socketId);
-        fanout.toUser(event.peer(), "peerReconnected", new ServerEvents.PeerReconnected(event.callId().toString(),
+        view.reconnected(event.callId(), event.participant(), socketId);
+        sockets.toUser(event.peer(), "peerReconnected", new ServerEvents.PeerReconnected(event.callId().toString(),
                 event.participant().toString(), event.reconnectedAt()));
     }
 
