@@ -6,5 +6,5 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Answered with an {@link AcceptCallResult}. */
 public record AcceptCallCommand(@TargetAggregateIdentifier CallId callId, UserProfile callee,
-                                boolean withVideo, boolean withAudio) {
+                                boolean withVideo, boolean withAudio) implements CallCommand {
 }

@@ -5,5 +5,5 @@ import com.dehive.calling.shared.UserId;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Answered with an {@link EndCallResult}. */
-public record EndCallCommand(@TargetAggregateIdentifier CallId callId, UserId actor) {
+public record EndCallCommand(@TargetAggregateIdentifier CallId callId, UserId actor) implements CallCommand {
 }

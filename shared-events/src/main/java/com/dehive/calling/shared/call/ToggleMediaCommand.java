@@ -6,5 +6,5 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Answered with a {@link ToggleMediaResult}. */
 public record ToggleMediaCommand(@TargetAggregateIdentifier CallId callId, UserId actor,
-                                 MediaType mediaType, MediaState state) {
+                                 MediaType mediaType, MediaState state) implements CallCommand {
 }

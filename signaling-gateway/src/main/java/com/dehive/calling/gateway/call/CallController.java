@@ -36,7 +36,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -58,7 +57,8 @@ import static com.dehive.calling.gateway.call.CallRequests.orTrue;
 
 /**
  * The call endpoints of PROTOCOL.md. Thin: parse, authorize, dispatch, answer. The acting user is always the
- * authenticated one. Commands and queries go out asynchronously; the answer is written when they complete.
+ * authenticated one. Commands and queries go out asynchronously; the answer is written when they complete, and a
+ * command's once the call history shows it ({@link CallCommands}).
  */
 @RestController
 @RequestMapping("/api/calls")
@@ -76,12 +76,12 @@ public class CallController {
 
     private static final Logger log = LoggerFactory.getLogger(CallController.class);
 
-    private final CommandGateway commands;
+    private final CallCommands commands;
     private final QueryGateway queries;
     private final RateLimits rateLimits;
     private final RateLimits.Limit callStartLimit;
 
-    public CallController(CommandGateway commands, QueryGateway queries, RateLimits rateLimits,
+    public CallController(CallCommands commands, QueryGateway queries, RateLimits rateLimits,
                           RateLimits.Limit callStartLimit) {
         this.commands = commands;
         this.queries = queries;

@@ -3,6 +3,7 @@ package com.dehive.calling.gateway.socket;
 import com.dehive.calling.gateway.auth.AuthProperties;
 import com.dehive.calling.gateway.auth.JwtUsers;
 import com.dehive.calling.gateway.auth.session.DecodeSessions;
+import com.dehive.calling.gateway.call.CallCommands;
 import com.dehive.calling.gateway.cluster.Fanout;
 import com.dehive.calling.gateway.cluster.Presence;
 import com.dehive.calling.gateway.cluster.RedisPresence;
@@ -82,7 +83,7 @@ class SocketConfig {
     }
 
     @Bean
-    SocketServer socketServer(SocketProperties properties, CommandGateway commands, SocketPayloads payloads,
+    SocketServer socketServer(SocketProperties properties, CallCommands commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
                               RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence) {
         return new SocketServer(properties, new SocketListeners(commands, payloads, authenticator, relay,

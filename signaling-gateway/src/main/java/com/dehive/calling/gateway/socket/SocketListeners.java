@@ -6,6 +6,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.dehive.calling.gateway.auth.AuditTrail;
 import com.dehive.calling.gateway.auth.AuthenticatedUser;
+import com.dehive.calling.gateway.call.CallCommands;
 import com.dehive.calling.gateway.call.CallRequests;
 import com.dehive.calling.gateway.presence.CallPresence;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
@@ -17,6 +18,7 @@ import com.dehive.calling.shared.CallingException;
 import com.dehive.calling.shared.ErrorCode;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.call.AcceptCallCommand;
+import com.dehive.calling.shared.call.CallCommand;
 import com.dehive.calling.shared.call.DeclineCallCommand;
 import com.dehive.calling.shared.call.EndCallCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
@@ -25,7 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bucket4j.Bucket;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ class SocketListeners {
         CompletableFuture<?> handle(SocketIOClient client, AuthenticatedUser user, JsonNode payload);
     }
 
-    private final CommandGateway commands;
+    private final CallCommands commands;
     private final SocketPayloads payloads;
     private final SocketAuthenticator authenticator;
     private final Relay relay;
@@ -72,7 +73,7 @@ class SocketListeners {
     private final OneAtATime<UUID> commandsOfSocket = new OneAtATime<>();
     private final OneAtATime<UUID> relaysOfSocket = new OneAtATime<>();
 
-    SocketListeners(CommandGateway commands, SocketPayloads payloads, SocketAuthenticator authenticator, Relay relay,
+    SocketListeners(CallCommands commands, SocketPayloads payloads, SocketAuthenticator authenticator, Relay relay,
                     RateLimits rateLimits, RateLimits.Limit callStartLimit, SocketProperties properties,
                     CallPresence presence) {
         this.presence = presence;
@@ -247,7 +248,7 @@ class SocketListeners {
                         UserId.of(start.targetUserId()), orTrue(start.withVideo()), orTrue(start.withAudio()))));
     }
 
-    private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, Object command) {
+    private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, CallCommand command) {
         return commands.send(command, AuditTrail.ofSocket(user, client.getSessionId().toString(),
                 clientAddress(client)));
     }
