@@ -76,8 +76,8 @@ public class Call {
         // for Axon
     }
 
-    /** Started through {@link StartCallHandler}, which answers with {@link #startResult()}. */
-    Call(StartCallCommand command, CallLines lines, DeadlineManager deadlines, Duration ringTimeout) {
+    /** Started through {@link StartCallHandler}, which arms its ring timeout and answers with {@link #startResult()}. */
+    Call(StartCallCommand command, CallLines lines) {
         UserId callerId = command.caller().id();
         if (callerId.equals(command.callee())) {
             throw new CallingException(ErrorCode.SELF_CALL);
@@ -97,8 +97,16 @@ public class Call {
             apply(new CallEndedEvent(command.callId(), callerId, command.callee(), null, EndReason.USER_BUSY,
                     null, command.withVideo(), now));
             lines.releaseAfterCommit(command.callId(), callerId);
-        } else {
-            deadlines.schedule(ringTimeout, RING_TIMEOUT, new RingTimeout(command.callId()));
+        }
+    }
+
+    /**
+     * A call that rings ends by itself if nobody answers. Armed once the call exists (a constructor cannot name
+     * its aggregate yet), while the start is handled: the deadline is stored before the call's events are.
+     */
+    void armRingTimeout(DeadlineManager deadlines, Duration ringTimeout) {
+        if (status == CallStatus.RINGING) {
+            deadlines.schedule(ringTimeout, RING_TIMEOUT, new RingTimeout(callId));
         }
     }
 

@@ -5,6 +5,7 @@ import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.StartCallResult;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.stereotype.Component;
 
@@ -27,7 +28,8 @@ public class StartCallHandler {
 
     @CommandHandler
     public StartCallResult handle(StartCallCommand command, DeadlineManager deadlines) throws Exception {
-        return calls.newInstance(() -> new Call(command, lines, deadlines, timeouts.ringTimeout()))
-                .invoke(Call::startResult);
+        Aggregate<Call> call = calls.newInstance(() -> new Call(command, lines));
+        call.execute(started -> started.armRingTimeout(deadlines, timeouts.ringTimeout()));
+        return call.invoke(Call::startResult);
     }
 }

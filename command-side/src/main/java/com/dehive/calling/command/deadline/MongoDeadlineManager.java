@@ -19,6 +19,7 @@ import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.ScopeAware;
 import org.axonframework.messaging.ScopeAwareProvider;
 import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -47,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * claim, so each fires once however many nodes share the store. A node that dies holding a claim loses it after
  * {@code claimTimeout}, and another node fires the deadline. A deadline whose handler fails is tried again after
  * {@code retryDelay}.
+ *
+ * <p>A deadline is stored when it is scheduled, before the unit of work stores its events; cancels are stored after
+ * them. Whatever a crash interrupts, a call whose events are stored keeps the deadlines it needs, and a deadline
+ * left over (from a unit of work that never stored its events, or whose cancel was lost) finds nothing to do.
  *
  * <p>Written for this service because JobRunr's fastest poll is several seconds, too coarse for a ring timeout (see
  * the closing note of the ring-timeout work); only aggregate scopes are supported, which is all the service uses.
@@ -107,23 +112,31 @@ public class MongoDeadlineManager extends AbstractDeadlineManager {
         DeadlineMessage<?> message = processDispatchInterceptors(
                 GenericDeadlineMessage.asDeadlineMessage(deadlineName, messageOrPayload, triggerDateTime));
         String scheduleId = message.getIdentifier();
-        runOnPrepareCommitOrNow(() -> {
-            SerializedObject<String> payload = message.getPayload() == null ? null
-                    : serializer.serialize(message.getPayload(), String.class);
-            deadlines.insertOne(new Document("_id", scheduleId)
-                    .append("name", deadlineName)
-                    .append("scope_type", aggregate.getType())
-                    .append("scope_id", String.valueOf(aggregate.getIdentifier()))
-                    .append("payload_type", payload == null ? null : payload.getType().getName())
-                    .append("payload_revision", payload == null ? null : payload.getType().getRevision())
-                    .append("payload", payload == null ? null : payload.getData())
-                    .append("metadata", serializer.serialize(message.getMetaData(), String.class).getData())
-                    .append("due_at", Date.from(triggerDateTime))
-                    .append("claimed_until", new Date(0)));
-            // a millisecond late rather than a fraction early: due_at is stored in whole milliseconds
-            long delay = Math.max(0, Duration.between(clock.instant(), triggerDateTime).toMillis() + 1);
-            scheduler.schedule(this::fireDue, delay, TimeUnit.MILLISECONDS);
-        });
+        SerializedObject<String> payload = message.getPayload() == null ? null
+                : serializer.serialize(message.getPayload(), String.class);
+        // Stored now, before the unit of work stores its events: one whose events are durable must never be without
+        // its deadline (a live call nothing would end). A unit of work that fails takes it back; if a crash cuts one
+        // short, the deadline stays and finds nothing to do when it fires.
+        deadlines.insertOne(new Document("_id", scheduleId)
+                .append("name", deadlineName)
+                .append("scope_type", aggregate.getType())
+                .append("scope_id", String.valueOf(aggregate.getIdentifier()))
+                .append("payload_type", payload == null ? null : payload.getType().getName())
+                .append("payload_revision", payload == null ? null : payload.getType().getRevision())
+                .append("payload", payload == null ? null : payload.getData())
+                .append("metadata", serializer.serialize(message.getMetaData(), String.class).getData())
+                .append("due_at", Date.from(triggerDateTime))
+                .append("scheduled_at", Date.from(clock.instant()))
+                .append("claimed_until", new Date(0)));
+        // a millisecond late rather than a fraction early: due_at is stored in whole milliseconds
+        Runnable wakeOnTime = () -> scheduler.schedule(this::fireDue,
+                Math.max(0, Duration.between(clock.instant(), triggerDateTime).toMillis() + 1), TimeUnit.MILLISECONDS);
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().onRollback(unitOfWork -> deadlines.deleteOne(Filters.eq("_id", scheduleId)));
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> wakeOnTime.run());
+        } else {
+            wakeOnTime.run();
+        }
         return scheduleId;
     }
 
@@ -200,7 +213,8 @@ public class MongoDeadlineManager extends AbstractDeadlineManager {
                     return null;
                 });
         ResultMessage<?> result = unitOfWork.executeWithResult(chain::proceed);
-        if (result.isExceptional() && result.exceptionResult() instanceof AggregateNotFoundException) {
+        if (result.isExceptional() && result.exceptionResult() instanceof AggregateNotFoundException
+                && !scheduledRecently(deadline)) {
             // scheduled by a unit of work whose events were never stored: nothing to time out
             log.warn("event=deadline_dropped name={} scope={} reason=no_such_aggregate", name,
                     scope.scopeDescription());
@@ -218,6 +232,15 @@ public class MongoDeadlineManager extends AbstractDeadlineManager {
         deadlines.deleteOne(Filters.eq("_id", scheduleId));
         log.info("event=deadline_fired name={} scope_id={} late_ms={}", name, deadline.getString("scope_id"),
                 Duration.between(dueAt, clock.instant()).toMillis());
+    }
+
+    /**
+     * A deadline is stored before its unit of work stores its events: one whose call is not there yet may belong to
+     * a unit of work still committing, and is tried again for a while before it counts as abandoned.
+     */
+    private boolean scheduledRecently(Document deadline) {
+        Date scheduledAt = deadline.getDate("scheduled_at");
+        return scheduledAt != null && scheduledAt.toInstant().plus(claimTimeout).isAfter(clock.instant());
     }
 
     private void sendToScope(DeadlineMessage<?> message, ScopeDescriptor scope) throws Exception {
