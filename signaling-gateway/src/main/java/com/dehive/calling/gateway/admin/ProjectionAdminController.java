@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 /** Rebuilding projections from the event store (role {@code admin}). */
 @RestController
 @RequestMapping("/api/admin/projections")
-@Tag(name = "admin", description = "Projection rebuilds (role admin)")
+@Tag(name = "admin", description = "Projection rebuilds, dead letters and consistency checks (role admin)")
 public class ProjectionAdminController {
 
     private final CommandGateway commands;
