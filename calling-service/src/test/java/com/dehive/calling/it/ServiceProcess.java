@@ -38,6 +38,18 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(Path dataDir, Map<String, String> environment) {
+        return start(dataDir, environment, false);
+    }
+
+    /**
+     * The jar with this build's test classes on its class path, so that the test hooks ({@code TestHooks}) can be
+     * set through {@code environment}: crash points, a clock offset, a slow append.
+     */
+    public static ServiceProcess startWithTestHooks(Path dataDir, Map<String, String> environment) {
+        return start(dataDir, environment, true);
+    }
+
+    private static ServiceProcess start(Path dataDir, Map<String, String> environment, boolean testHooks) {
         Path jar = Path.of("target", "calling-service.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the jar is packaged before the integration tests");
@@ -47,8 +59,16 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile(Path.of("target"), "service-", ".log");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", jar.toString(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+            if (testHooks) {
+                command.addAll(List.of("-cp", jar.toString(),
+                        "-Dloader.path=" + Path.of("target", "test-classes").toAbsolutePath(),
+                        "-Dloader.main=com.dehive.calling.CallingServiceApplication",
+                        "org.springframework.boot.loader.launch.PropertiesLauncher"));
+            } else {
+                command.addAll(List.of("-jar", jar.toString()));
+            }
+            command.addAll(List.of(
                     "--server.port=" + port, "--server.address=127.0.0.1",
                     "--calling.mongo.data-dir=" + dataDir.toAbsolutePath()));
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -89,6 +109,16 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for the process to end by itself (a test hook halting it); answers its exit code, or -1 if it did not. */
+    public int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
