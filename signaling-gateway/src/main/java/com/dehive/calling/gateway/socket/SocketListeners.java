@@ -22,16 +22,12 @@ import com.dehive.calling.shared.call.EndCallCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.bucket4j.Bucket;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -48,13 +44,6 @@ import static com.dehive.calling.gateway.call.CallRequests.orTrue;
 class SocketListeners {
 
     private static final Logger log = LoggerFactory.getLogger(SocketListeners.class);
-    private static final String FLOOD = "flood";
-    /** A session given at the handshake, being validated; taken over at connect. */
-    private static final String SESSION_CHECK = "sessionCheck";
-    /** A session being validated for this socket; its events wait for the outcome. */
-    private static final String PENDING_AUTH = "pendingAuth";
-    /** The client's address, worked out at connect from the handshake (see {@link #forgetHandshake}). */
-    private static final String CLIENT_ADDRESS = "clientAddress";
 
     /** A listener body; throwing (or a failed future) becomes an {@code error} event and a failed ack. */
     private interface Handler {
@@ -88,29 +77,22 @@ class SocketListeners {
     void register(SocketIONamespace rtc) {
         rtc.addAuthTokenListener(this::handshake);
         rtc.addConnectListener(client -> {
-            client.set(FLOOD, Bucket.builder()
-                    .addLimit(limit -> limit.capacity(properties.floodBurst())
-                            .refillGreedy(properties.floodPerSecond(), Duration.ofSeconds(1)))
-                    .build());
+            SocketSession session = SocketSession.open(client, properties);
             forgetHandshake(client);
-            CompletableFuture<AuthenticatedUser> sessionCheck = client.get(SESSION_CHECK);
-            if (sessionCheck != null) {
-                client.del(SESSION_CHECK);
-                // acted on once connected: an error sent before the namespace's connect never reached the client
-                client.set(PENDING_AUTH, sessionCheck.whenComplete((user, failure) -> {
-                    if (failure == null) {
-                        authenticated(client, user, "handshake_session");
-                    } else {
-                        SocketReplies.fail(client, null, describe(failure));
-                        client.disconnect();
-                    }
-                }));
-            }
+            session.whenSessionChecked((user, failure) -> {
+                if (failure == null) {
+                    authenticated(client, session, user, "handshake_session");
+                } else {
+                    SocketReplies.fail(client, null, describe(failure));
+                    client.disconnect();
+                }
+            });
         });
         rtc.addDisconnectListener(client -> {
-            AuthenticatedUser user = SocketClients.userOf(client);
+            SocketSession session = SocketSession.of(client);
+            AuthenticatedUser user = session.user();
             if (user != null) {
-                presence.socketClosed(client, user, clientAddress(client));
+                presence.socketClosed(client, user, session.clientAddress());
             }
         });
         rtc.addEventListener("ping", JsonNode.class, (client, payload, ack) -> {
@@ -122,7 +104,8 @@ class SocketListeners {
         });
         rtc.addEventListener("identity", JsonNode.class, (client, payload, ack) -> {
             if (withinFloodLimit(client, ack)) {
-                run(client, ack, () -> afterPendingAuth(client).thenCompose(ignored -> identity(client, payload)));
+                run(client, ack, () -> SocketSession.of(client).afterSessionCheck()
+                        .thenCompose(ignored -> identity(client, payload)));
             }
         });
         on(rtc, "startCall", commandsOfSocket, this::startCall);
@@ -151,16 +134,17 @@ class SocketListeners {
      * and a refused session closes the socket after an {@code error}.
      */
     private com.corundumstudio.socketio.AuthTokenResult handshake(Object auth, SocketIOClient client) {
+        SocketSession session = SocketSession.open(client, properties);
         if (auth instanceof Map<?, ?> credentials && credentials.get("session_id") != null) {
             CompletableFuture<AuthenticatedUser> pending;
             try {
                 pending = authenticator.bySession(String.valueOf(credentials.get("session_id")),
                         credentials.get("fingerprint_hashed") == null ? null
-                                : String.valueOf(credentials.get("fingerprint_hashed")), clientAddress(client));
+                                : String.valueOf(credentials.get("fingerprint_hashed")), session.clientAddress());
             } catch (CallingException e) {
                 return new com.corundumstudio.socketio.AuthTokenResult(false, refusal(e));
             }
-            client.set(SESSION_CHECK, pending);
+            session.validatingSession(pending);
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         }
         if (!(auth instanceof Map<?, ?> credentials) || credentials.get("token") == null) {
@@ -168,8 +152,8 @@ class SocketListeners {
         }
         try {
             AuthenticatedUser user = authenticator.byToken(String.valueOf(credentials.get("token")),
-                    clientAddress(client));
-            authenticated(client, user, "handshake");
+                    session.clientAddress());
+            authenticated(client, session, user, "handshake");
             return com.corundumstudio.socketio.AuthTokenResult.AuthTokenResultSuccess;
         } catch (CallingException e) {
             return new com.corundumstudio.socketio.AuthTokenResult(false, refusal(e));
@@ -187,6 +171,7 @@ class SocketListeners {
      * handshake already proved.
      */
     private CompletableFuture<?> identity(SocketIOClient client, JsonNode payload) {
+        SocketSession session = SocketSession.of(client);
         JsonNode claim = payload;
         if (payload != null && payload.isTextual() && payload.textValue().trim().startsWith("{")) {
             claim = payloads.tree(payload);
@@ -195,14 +180,14 @@ class SocketListeners {
         if (claim != null && claim.isObject() && claim.hasNonNull("session_id")) {
             return authenticator.bySession(claim.get("session_id").asText(),
                     claim.hasNonNull("fingerprint_hashed") ? claim.get("fingerprint_hashed").asText() : null,
-                    clientAddress(client)).thenApply(sessionUser -> {
-                        authenticated(client, sessionUser, "identity_session");
+                    session.clientAddress()).thenApply(sessionUser -> {
+                        authenticated(client, session, sessionUser, "identity_session");
                         return confirm(client, sessionUser);
                     });
         }
         if (claim != null && claim.isObject() && claim.hasNonNull("token")) {
-            user = authenticator.byToken(claim.get("token").asText(), clientAddress(client));
-            authenticated(client, user, "identity");
+            user = authenticator.byToken(claim.get("token").asText(), session.clientAddress());
+            authenticated(client, session, user, "identity");
         } else {
             String claimed = claim == null ? null
                     : claim.isTextual() ? claim.textValue()
@@ -212,7 +197,7 @@ class SocketListeners {
                 throw new CallingException(ErrorCode.VALIDATION_FAILED,
                         "identity takes a user id, {userDehiveId}, or {token}");
             }
-            user = SocketClients.userOf(client);
+            user = session.user();
             if (user == null) {
                 throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
                         "Authenticate with a token (handshake auth or identity {token}) first");
@@ -225,12 +210,12 @@ class SocketListeners {
     }
 
     /** The socket now speaks for the user: it joins the user's room and, if they were gone from a call, rejoins it. */
-    private void authenticated(SocketIOClient client, AuthenticatedUser user, String via) {
-        boolean first = SocketClients.userOf(client) == null;
-        SocketClients.authenticate(client, user);
+    private void authenticated(SocketIOClient client, SocketSession session, AuthenticatedUser user, String via) {
+        boolean first = session.authenticate(user);
+        client.joinRoom(SocketClients.room(user.id()));
         log.info("event=socket_authenticated socket={} user={} via={}", client.getSessionId(), user.id(), via);
         if (first) {
-            presence.socketAuthenticated(client, user, clientAddress(client));
+            presence.socketAuthenticated(client, user, session.clientAddress());
         }
     }
 
@@ -249,7 +234,7 @@ class SocketListeners {
 
     private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, Object command) {
         return commands.send(command, AuditTrail.ofSocket(user, client.getSessionId().toString(),
-                clientAddress(client)));
+                SocketSession.of(client).clientAddress()));
     }
 
     /**
@@ -262,23 +247,10 @@ class SocketListeners {
             if (!withinFloodLimit(client, ack)) {
                 return;
             }
-            run(client, ack, () -> ofSocket.run(client.getSessionId(), () -> afterPendingAuth(client)
-                    .thenCompose(ignored -> {
-                        AuthenticatedUser user = SocketClients.userOf(client);
-                        if (user == null) {
-                            throw new CallingException(ErrorCode.AUTHENTICATION_REQUIRED,
-                                    "Authenticate first (handshake auth, or identity with a token or session_id)");
-                        }
-                        return handler.handle(client, user, payload);
-                    })));
+            SocketSession session = SocketSession.of(client);
+            run(client, ack, () -> ofSocket.run(client.getSessionId(), () -> session.afterSessionCheck()
+                    .thenCompose(ignored -> handler.handle(client, session.requireUser(), payload))));
         });
-    }
-
-    /** Completes once a session given at the handshake has been validated (or at once when there is none). */
-    private static CompletableFuture<?> afterPendingAuth(SocketIOClient client) {
-        CompletableFuture<AuthenticatedUser> pending = client.get(PENDING_AUTH);
-        return pending == null || pending.isDone() ? CompletableFuture.completedFuture(null)
-                : pending.handle((user, failure) -> null);
     }
 
     private void run(SocketIOClient client, AckRequest ack, Supplier<CompletableFuture<?>> body) {
@@ -310,8 +282,7 @@ class SocketListeners {
     }
 
     private boolean withinFloodLimit(SocketIOClient client, AckRequest ack) {
-        Bucket flood = client.get(FLOOD);
-        if (flood == null || flood.tryConsume(1)) {
+        if (SocketSession.of(client).withinFloodLimit()) {
             return true;
         }
         SocketReplies.fail(client, ack, Failure.of(ErrorCode.RATE_LIMITED,
@@ -322,11 +293,10 @@ class SocketListeners {
     /**
      * netty-socketio keeps the handshake's request headers, query and {@code auth} payload for the socket's whole
      * life: a browser's headers alone are a kilobyte or more (cookies, user agent), and the payload holds the token.
-     * Once connected, only the client's address is needed here and the Origin by netty-socketio (for every packet
-     * it sends); the address is kept as a socket attribute and the rest is dropped.
+     * Once connected, only the client's address is needed here (the socket's session has it) and the Origin by
+     * netty-socketio (for every packet it sends); the rest is dropped.
      */
     private static void forgetHandshake(SocketIOClient client) {
-        client.set(CLIENT_ADDRESS, clientAddress(client));
         HandshakeData handshake = client.getHandshakeData();
         HttpHeaders headers = handshake.getHttpHeaders();
         String origin = headers.get(HttpHeaderNames.ORIGIN);
@@ -336,24 +306,5 @@ class SocketListeners {
         }
         handshake.getUrlParams().clear();
         handshake.setAuthToken(null);
-    }
-
-    /**
-     * The client's address; behind a proxy on this host or the private network (nginx), the first address of its
-     * X-Forwarded-For.
-     */
-    static String clientAddress(SocketIOClient client) {
-        String known = client.get(CLIENT_ADDRESS);
-        if (known != null) {
-            return known;
-        }
-        InetSocketAddress remote = client.getHandshakeData().getAddress();
-        InetAddress address = remote == null ? null : remote.getAddress();
-        String forwarded = client.getHandshakeData().getHttpHeaders().get("X-Forwarded-For");
-        if (address != null && forwarded != null && !forwarded.isBlank()
-                && (address.isLoopbackAddress() || address.isSiteLocalAddress())) {
-            return forwarded.split(",")[0].trim();
-        }
-        return address == null ? "unknown" : address.getHostAddress();
     }
 }
