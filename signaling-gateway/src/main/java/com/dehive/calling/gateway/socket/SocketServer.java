@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import java.util.List;
+
 /**
  * netty-socketio on its own port ({@code SOCKET_IO_PORT}), namespace {@code /rtc}, started and stopped with the
  * Spring context. Websocket compression is off (it costs about ten times the throughput); acknowledgements are
@@ -21,11 +23,11 @@ class SocketServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
     private final SocketProperties properties;
-    private final SocketListeners listeners;
+    private final List<SocketListeners> listeners;
     private final SocketClients clients;
     private volatile SocketIOServer server;
 
-    SocketServer(SocketProperties properties, SocketListeners listeners, SocketClients clients) {
+    SocketServer(SocketProperties properties, List<SocketListeners> listeners, SocketClients clients) {
         this.properties = properties;
         this.listeners = listeners;
         this.clients = clients;
@@ -54,7 +56,7 @@ class SocketServer implements SmartLifecycle {
 
         SocketIOServer started = new SocketIOServer(configuration);
         SocketIONamespace rtc = started.addNamespace(NAMESPACE);
-        listeners.register(rtc);
+        listeners.forEach(group -> group.register(rtc));
         clients.attach(rtc);
         started.start();
         server = started;
