@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Proves who is behind a socket from the credential it presents (at the handshake or in {@code identity}), with the
- * same decoder and the same failure limit per address as REST, without waiting on Redis on a Netty thread.
+ * same decoder and the same failure limit per address as REST. The failure limit does not wait on Redis on a Netty
+ * thread; a session's look-up in the session cache does when that cache is in Redis (it is read synchronously).
  */
 public class SocketAuthenticator {
 

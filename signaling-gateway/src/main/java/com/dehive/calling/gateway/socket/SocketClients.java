@@ -2,18 +2,15 @@ package com.dehive.calling.gateway.socket;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
-import com.dehive.calling.gateway.auth.AuthenticatedUser;
 import com.dehive.calling.shared.UserId;
 
 import java.util.UUID;
 
 /**
- * Where a socket event goes: to every socket of a user (the room {@code user:<id>}), or to one socket. What a
- * socket knows about itself (who authenticated on it) is kept on the client.
+ * Where a socket event goes: to every socket of a user (the room {@code user:<id>}, which a socket joins when it
+ * authenticates), or to one socket.
  */
 public class SocketClients {
-
-    private static final String USER = "user";
 
     private volatile SocketIONamespace namespace;
 
@@ -23,15 +20,6 @@ public class SocketClients {
 
     public static String room(UserId user) {
         return "user:" + user;
-    }
-
-    public static AuthenticatedUser userOf(SocketIOClient client) {
-        return client.get(USER);
-    }
-
-    static void authenticate(SocketIOClient client, AuthenticatedUser user) {
-        client.set(USER, user);
-        client.joinRoom(room(user.id()));
     }
 
     /** Sends to every socket of the user on this node; answers how many it reached. */

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import com.dehive.calling.gateway.relay.Relay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
@@ -86,7 +87,10 @@ class SocketConfig {
     SocketServer socketServer(SocketProperties properties, CallCommands commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
                               RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence) {
-        return new SocketServer(properties, new SocketListeners(commands, payloads, authenticator, relay,
-                rateLimits, callStartLimit, properties, presence), clients);
+        return new SocketServer(properties, List.of(
+                new IdentityListeners(authenticator, payloads, presence, properties),
+                new PingListener(),
+                new CallCommandListeners(commands, payloads, rateLimits, callStartLimit),
+                new SignalListeners(relay)), clients);
     }
 }

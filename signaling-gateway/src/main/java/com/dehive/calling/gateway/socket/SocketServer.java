@@ -6,9 +6,14 @@ import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * netty-socketio on its own port ({@code SOCKET_IO_PORT}), namespace {@code /rtc}, started and stopped with the
@@ -21,11 +26,11 @@ class SocketServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
     private final SocketProperties properties;
-    private final SocketListeners listeners;
+    private final List<SocketListeners> listeners;
     private final SocketClients clients;
     private volatile SocketIOServer server;
 
-    SocketServer(SocketProperties properties, SocketListeners listeners, SocketClients clients) {
+    SocketServer(SocketProperties properties, List<SocketListeners> listeners, SocketClients clients) {
         this.properties = properties;
         this.listeners = listeners;
         this.clients = clients;
@@ -52,11 +57,21 @@ class SocketServer implements SmartLifecycle {
         configuration.setExceptionListener(new SocketExceptionListener());
         configuration.setJsonSupport(new SocketJson());
 
-        SocketIOServer started = new SocketIOServer(configuration);
+        SocketIOServer started = new QuicklyStoppedServer(configuration);
         SocketIONamespace rtc = started.addNamespace(NAMESPACE);
-        listeners.register(rtc);
+        listeners.forEach(group -> group.register(rtc));
         clients.attach(rtc);
-        started.start();
+        try {
+            started.start();
+        } catch (Exception e) { // Netty rethrows a failed bind's BindException unchecked
+            // its I/O threads run from before the bind: left running, they would keep the JVM from exiting
+            try {
+                started.stop();
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw e;
+        }
         server = started;
         log.info("event=socket_server_started host={} port={} namespace={} io_threads={}", properties.host(),
                 properties.port(), NAMESPACE, configuration.getWorkerThreads());
@@ -94,5 +109,39 @@ class SocketServer implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 200;
+    }
+
+    /**
+     * netty-socketio stops its event loops with Netty's default graceful shutdown, which waits until each group has
+     * been idle for two seconds, one group after the other: a stop took two to four seconds, once per Spring context
+     * (enough, over the contexts of the integration tests, for Surefire to kill their JVM). The sockets are closed
+     * at stop whatever the wait, so the loops end once their queued work is done, within Netty's usual timeout.
+     */
+    private static final class QuicklyStoppedServer extends SocketIOServer {
+
+        private volatile EventLoopGroup boss;
+        private volatile EventLoopGroup workers;
+
+        QuicklyStoppedServer(Configuration configuration) {
+            super(configuration);
+        }
+
+        /** Called once the bootstrap has the server's event loops, which netty-socketio keeps to itself. */
+        @Override
+        protected void applyConnectionOptions(ServerBootstrap bootstrap) {
+            super.applyConnectionOptions(bootstrap);
+            boss = bootstrap.config().group();
+            workers = bootstrap.config().childGroup();
+        }
+
+        @Override
+        public void stop() {
+            for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
+                if (group != null) {
+                    group.shutdownGracefully(0, 15, TimeUnit.SECONDS);
+                }
+            }
+            super.stop();
+        }
     }
 }
