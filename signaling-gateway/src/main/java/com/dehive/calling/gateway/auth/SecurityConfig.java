@@ -4,7 +4,9 @@ import com.dehive.calling.gateway.auth.session.DecodeSessions;
 import com.dehive.calling.gateway.auth.session.SessionAuthenticationFilter;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import org.springframework.beans.factory.ObjectProvider;
+import com.dehive.calling.gateway.web.ApiCorsProcessor;
 import com.dehive.calling.gateway.web.ApiErrorWriter;
+import com.dehive.calling.gateway.web.WebProperties;
 import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
@@ -19,11 +21,13 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 
 /**
  * Every {@code /api} call needs a credential; the caller is always the authenticated user, never an id sent by
  * the client. Failures answer the protocol's JSON error ({@code 401 AUTHENTICATION_REQUIRED},
- * {@code 403 FORBIDDEN}).
+ * {@code 403 FORBIDDEN}). CORS preflights are answered before any of that.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -33,7 +37,7 @@ public class SecurityConfig {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties properties, JwtDecoder jwtDecoder,
                                     ApiErrorWriter errors, AuthFailureLimit authFailures,
-                                    ObjectProvider<DecodeSessions> sessions) throws Exception {
+                                    ObjectProvider<DecodeSessions> sessions, WebProperties web) throws Exception {
         AuthMode mode = properties.effectiveMode();
         if (mode == AuthMode.DEV) {
             log.warn("event=dev_auth_enabled warning=\"DEV AUTH MODE: anyone can mint a token for any user at "
@@ -44,6 +48,7 @@ public class SecurityConfig {
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .cors(cors -> cors.configurationSource(corsSource(web)))
                 .authorizeHttpRequests(requests -> requests
                         // answers of async controllers are written on these dispatches, after auth already passed
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
@@ -69,7 +74,17 @@ public class SecurityConfig {
                     .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new JwtUsers(mode)))
                     .authenticationEntryPoint(authenticationRequired(errors, authFailures)));
         }
-        return http.build();
+        SecurityFilterChain chain = http.build();
+        // Spring's own refusal is a bare "Invalid CORS request"; every answer of this service has the JSON shape
+        chain.getFilters().stream().filter(CorsFilter.class::isInstance)
+                .forEach(cors -> ((CorsFilter) cors).setCorsProcessor(new ApiCorsProcessor(errors)));
+        return chain;
+    }
+
+    private static UrlBasedCorsConfigurationSource corsSource(WebProperties web) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", web.cors());
+        return source;
     }
 
     /** Answers 401 and counts the failure against the client's address. */

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import com.dehive.calling.gateway.relay.Relay;
+import com.dehive.calling.gateway.web.WebProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -84,8 +85,9 @@ class SocketConfig {
     @Bean
     SocketServer socketServer(SocketProperties properties, CommandGateway commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
-                              RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence) {
+                              RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence,
+                              WebProperties web) {
         return new SocketServer(properties, new SocketListeners(commands, payloads, authenticator, relay,
-                rateLimits, callStartLimit, properties, presence), clients);
+                rateLimits, callStartLimit, properties, presence), clients, web.cors());
     }
 }
