@@ -6,6 +6,7 @@ import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import org.springframework.beans.factory.ObjectProvider;
 import com.dehive.calling.gateway.web.ApiCorsProcessor;
 import com.dehive.calling.gateway.web.ApiErrorWriter;
+import com.dehive.calling.gateway.web.BodySizeLimit;
 import com.dehive.calling.gateway.web.WebProperties;
 import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.DispatcherType;
@@ -27,7 +28,7 @@ import org.springframework.web.filter.CorsFilter;
 /**
  * Every {@code /api} call needs a credential; the caller is always the authenticated user, never an id sent by
  * the client. Failures answer the protocol's JSON error ({@code 401 AUTHENTICATION_REQUIRED},
- * {@code 403 FORBIDDEN}). CORS preflights are answered before any of that.
+ * {@code 403 FORBIDDEN}). CORS preflights are answered before any of that, and oversized bodies refused.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -49,6 +50,9 @@ public class SecurityConfig {
                 .formLogin(form -> form.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .cors(cors -> cors.configurationSource(corsSource(web)))
+                // right after CORS, so that a browser may read the refusal
+                .addFilterAfter(new BodySizeLimit(Math.toIntExact(web.maxBodySize().toBytes()), errors),
+                        CorsFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         // answers of async controllers are written on these dispatches, after auth already passed
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
