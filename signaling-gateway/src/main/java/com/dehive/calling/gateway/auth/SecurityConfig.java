@@ -28,7 +28,8 @@ import org.springframework.web.filter.CorsFilter;
 /**
  * Every {@code /api} call needs a credential; the caller is always the authenticated user, never an id sent by
  * the client. Failures answer the protocol's JSON error ({@code 401 AUTHENTICATION_REQUIRED},
- * {@code 403 FORBIDDEN}). CORS preflights are answered before any of that, and oversized bodies refused.
+ * {@code 403 FORBIDDEN}). CORS preflights are answered before any of that, and oversized bodies refused. This chain
+ * also guards the management port, when there is one.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
