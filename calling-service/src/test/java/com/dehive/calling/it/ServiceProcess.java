@@ -49,7 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-jar", jar.toString(),
-                    "--server.port=" + port, "--server.address=127.0.0.1",
+                    "--server.port=" + port,
                     "--calling.mongo.data-dir=" + dataDir.toAbsolutePath()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)

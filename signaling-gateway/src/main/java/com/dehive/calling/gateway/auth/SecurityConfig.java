@@ -4,6 +4,7 @@ import com.dehive.calling.gateway.auth.session.DecodeSessions;
 import com.dehive.calling.gateway.auth.session.SessionAuthenticationFilter;
 import com.dehive.calling.gateway.ratelimit.AuthFailureLimit;
 import org.springframework.beans.factory.ObjectProvider;
+import com.dehive.calling.gateway.socket.SocketProperties;
 import com.dehive.calling.gateway.web.ApiCorsProcessor;
 import com.dehive.calling.gateway.web.ApiErrorWriter;
 import com.dehive.calling.gateway.web.BodySizeLimit;
@@ -12,6 +13,7 @@ import com.dehive.calling.shared.ErrorCode;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -39,9 +41,11 @@ public class SecurityConfig {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties properties, JwtDecoder jwtDecoder,
                                     ApiErrorWriter errors, AuthFailureLimit authFailures,
-                                    ObjectProvider<DecodeSessions> sessions, WebProperties web) throws Exception {
+                                    ObjectProvider<DecodeSessions> sessions, WebProperties web,
+                                    ServerProperties server, SocketProperties socket) throws Exception {
         AuthMode mode = properties.effectiveMode();
         if (mode == AuthMode.DEV) {
+            DevAuthExposure.requireLoopback(properties, server.getAddress(), socket.host());
             log.warn("event=dev_auth_enabled warning=\"DEV AUTH MODE: anyone can mint a token for any user at "
                     + "POST /api/dev/tokens. Never expose this service like this.\"");
         }
