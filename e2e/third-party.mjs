@@ -4,20 +4,15 @@
 // (the callee). Then a page from an origin CORS_ALLOWED_ORIGINS does not name: the browser refuses it the answers.
 // Usage: node third-party.mjs <service url> <allowed page port> <other page port> <screenshot dir>
 // The service runs with CORS_ALLOWED_ORIGINS=http://127.0.0.1:<allowed page port>.
-import { chromium } from "playwright-core";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { mkdirSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checks, inbound, launch, sleep } from "./chromium.mjs";
 
 const [service, allowedPort, otherPort, shots] = process.argv.slice(2);
-const results = [];
-const check = (name, ok, detail = "") => {
-  results.push({ name, ok });
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { check, summary } = checks("third-party e2e");
 mkdirSync(shots, { recursive: true });
 
 // the demo's files, served as any web host would serve a front-end's
@@ -38,12 +33,7 @@ function serve(port) {
 }
 const pages = [await serve(allowedPort), await serve(otherPort)];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream"],
-});
+const browser = await launch();
 const run = Date.now().toString(36);
 const alice = `alice-3p-${run}`;
 const bob = `bob-3p-${run}`;
@@ -62,15 +52,6 @@ async function signIn(page, me) {
     { timeout: 15000 });
 }
 
-const inbound = (page) => page.evaluate(async () => {
-  const bytes = { audio: 0, video: 0 };
-  (await window.demo.pc.getStats()).forEach((report) => {
-    if (report.type === "inbound-rtp") bytes[report.kind] = report.bytesReceived;
-  });
-  return bytes;
-});
-
-let exitCode = 1;
 try {
   const caller = await open(allowedPort, alice, bob, "polling");
   const callee = await open(allowedPort, bob, alice, "polling,websocket");
@@ -157,14 +138,10 @@ try {
     socket.on("connect_error", (error) => { socket.close(); resolve(`refused: ${error.message}`); });
   }), { url: `http://127.0.0.1:${socketPort}/rtc`, bearer: token });
   check("a page of another origin cannot open a polling socket", socketRefused.startsWith("refused"), socketRefused);
-  exitCode = results.every((r) => r.ok) ? 0 : 1;
 } catch (error) {
-  console.log(`FAIL ${error.stack || error}`);
-  results.push({ name: "no unexpected error", ok: false });
+  check("no unexpected error", false, error.stack || error);
 } finally {
   await browser.close();
   pages.forEach((server) => server.close());
 }
-const failed = results.filter((r) => !r.ok).length;
-console.log(`third-party e2e: ${results.length - failed} passed, ${failed} failed`);
-process.exit(exitCode);
+process.exit(summary());
