@@ -1,25 +1,15 @@
 // A real WebRTC call through the service, in two headless Chromium pages of the demo, relayed by coturn.
 // Usage: node browser-call.mjs <service url> <embedded mongo url> <turn secret> <screenshot dir>
-import { chromium } from "playwright-core";
 import { MongoClient } from "mongodb";
 import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { checks, inbound, launch, sleep } from "./chromium.mjs";
 
 const [base, mongoUrl, turnSecret, shots] = process.argv.slice(2);
-const results = [];
-const check = (name, ok, detail = "") => {
-  results.push({ name, ok });
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { check, summary } = checks("e2e");
 mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream"],
-});
+const browser = await launch();
 const run = Date.now().toString(36);
 const alice = `alice-${run}`;
 const bob = `bob-${run}`;
@@ -33,14 +23,6 @@ async function open(me, peer) {
   await page.waitForFunction((who) => document.getElementById("whoami").textContent.includes(who), me);
   return page;
 }
-
-const inbound = (page) => page.evaluate(async () => {
-  const bytes = { audio: 0, video: 0 };
-  (await window.demo.pc.getStats()).forEach((report) => {
-    if (report.type === "inbound-rtp") bytes[report.kind] = report.bytesReceived;
-  });
-  return bytes;
-});
 
 /** How many relay candidates a peer connection gathers through coturn with these credentials. */
 const relayCandidates = (page, server) => page.evaluate(async (iceServer) => {
@@ -57,7 +39,6 @@ const relayCandidates = (page, server) => page.evaluate(async (iceServer) => {
   return count;
 }, server);
 
-let exitCode = 1;
 try {
   const caller = await open(alice, bob);
   const callee = await open(bob, alice);
@@ -146,13 +127,9 @@ try {
   const expired = `${Math.floor(Date.now() / 1000) - 60}:${alice}`;
   check("coturn refuses an expired credential", (await relayCandidates(caller,
     { urls, username: expired, credential: createHmac("sha1", turnSecret).update(expired).digest("base64") })) === 0);
-  exitCode = results.every((r) => r.ok) ? 0 : 1;
 } catch (error) {
-  console.log(`FAIL ${error.stack || error}`);
-  results.push({ name: "no unexpected error", ok: false });
+  check("no unexpected error", false, error.stack || error);
 } finally {
   await browser.close();
 }
-const failed = results.filter((r) => !r.ok).length;
-console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
-process.exit(exitCode);
+process.exit(summary());

@@ -47,7 +47,7 @@ nginx -t -q -p "$work/nginx" -c "$work/nginx.conf" -g "pid $work/nginx.pid; erro
 nginx -p "$work/nginx" -c "$work/nginx.conf" -g "daemon off; pid $work/nginx.pid; error_log $work/nginx/error.log;" &
 pids+=($!)
 for _ in $(seq 1 50); do
-  curl -sf "http://127.0.0.1:$public_port/actuator/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$public_port/demo/config" > /dev/null && break  # nginx keeps /actuator/ inside
   sleep 0.2
 done
 

@@ -1,9 +1,13 @@
 // The demo client: plain JS on socket.io-client v4, using the protocol exactly as a third-party front-end would.
-// Its state is on window.demo so that the end-to-end test can read what a person would see.
+// Its state is on window.demo so that the end-to-end test can read what a person would see. Served from another
+// origin, it reaches the service named by ?service=http://host:4005 (CORS_ALLOWED_ORIGINS must allow that origin);
+// ?transports=polling,websocket picks the socket's transports (websocket only by default).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
+const service = params.get("service") ? new URL(params.get("service")) : null;
+const base = service ? service.origin : "";
 const demo = (window.demo = {
   state: "idle", callId: null, pc: null, socket: null, peerMedia: {}, errors: [], ended: null,
 });
@@ -38,7 +42,7 @@ function setState(state) {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, {
+  const response = await fetch(base + path, {
     ...options,
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
   });
@@ -49,13 +53,14 @@ async function api(path, options = {}) {
 
 async function signIn() {
   try {
-    config = config || (await (await fetch("/demo/config")).json());
+    config = config || (await (await fetch(`${base}/demo/config`)).json());
     const me = $("me").value.trim();
     token = $("token").value.trim() || (await api("/api/dev/tokens", {
       method: "POST", body: JSON.stringify({ user_id: me, display_name: me }),
     })).token;
-    const url = `${location.protocol}//${location.hostname}:${config.socket_port}/rtc`;
-    const socket = io(url, { transports: ["websocket"], auth: { token } });
+    const { protocol, hostname } = service || location;
+    const transports = (params.get("transports") || "websocket").split(",");
+    const socket = io(`${protocol}//${hostname}:${config.socket_port}/rtc`, { transports, auth: { token } });
     demo.socket = socket;
     socket.on("connect", () => socket.emit("identity", me));
     socket.on("connect_error", (error) => showError(`Cannot connect: ${error.message}`));
@@ -224,6 +229,7 @@ function listen(socket) {
   });
 }
 
+demo.api = api;
 $("connect").onclick = signIn;
 $("call").onclick = startCall;
 $("answer").onclick = answer;

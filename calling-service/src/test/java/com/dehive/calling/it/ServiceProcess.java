@@ -69,7 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
                 command.addAll(List.of("-jar", jar.toString()));
             }
             command.addAll(List.of(
-                    "--server.port=" + port, "--server.address=127.0.0.1",
+                    "--server.port=" + port,
                     "--calling.mongo.data-dir=" + dataDir.toAbsolutePath()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -82,7 +82,8 @@ public final class ServiceProcess implements AutoCloseable {
                     "AXONIQ_UPDATE_CHECKER_DISABLED", "true"));
             builder.environment().putAll(environment);
             ServiceProcess service = new ServiceProcess(builder.start(), log, port, socketPort);
-            service.awaitHealthy();
+            // with a management port of its own, health answers there only
+            service.awaitHealthy(Integer.parseInt(environment.getOrDefault("MANAGEMENT_PORT", String.valueOf(port))));
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -141,7 +142,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy() {
+    private void awaitHealthy(int healthPort) {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
@@ -150,7 +151,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                        URI.create("http://127.0.0.1:" + healthPort + "/actuator/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;

@@ -9,13 +9,15 @@ import java.time.Duration;
 
 /**
  * Authentication settings. {@code mode} unset means: {@code jwt} when a secret or JWKS URI is configured, else
- * {@code dev}. The secret never appears in {@link #toString()}.
+ * {@code dev}. {@code devExposed} ({@code CALLING_DEV_AUTH_EXPOSED}) lets dev mode listen on more than loopback.
+ * The secret never appears in {@link #toString()}.
  */
 @Validated
 @ConfigurationProperties("calling.auth")
 public record AuthProperties(AuthMode mode, String jwtSecret, String jwksUri, @NotNull Duration devTokenTtl,
                              String decodeGatewayHost, Integer decodeGatewayPort,
-                             @NotNull Duration decodeGatewayTimeout, @NotNull Duration sessionCacheMax) {
+                             @NotNull Duration decodeGatewayTimeout, @NotNull Duration sessionCacheMax,
+                             boolean devExposed) {
 
     public AuthMode effectiveMode() {
         if (mode != null) {
@@ -43,6 +45,6 @@ public record AuthProperties(AuthMode mode, String jwtSecret, String jwksUri, @N
     public String toString() {
         return "AuthProperties[mode=" + effectiveMode() + ", jwtSecret=" + (hasJwtSecret() ? "***" : "unset")
                 + ", jwksUri=" + jwksUri + ", devTokenTtl=" + devTokenTtl + ", decodeGatewayHost=" + decodeGatewayHost
-                + ", decodeGatewayPort=" + decodeGatewayPort + "]";
+                + ", decodeGatewayPort=" + decodeGatewayPort + ", devExposed=" + devExposed + "]";
     }
 }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import com.dehive.calling.gateway.relay.Relay;
+import com.dehive.calling.gateway.web.WebProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -86,11 +87,12 @@ class SocketConfig {
     @Bean
     SocketServer socketServer(SocketProperties properties, CallCommands commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
-                              RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence) {
+                              RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence,
+                              WebProperties web) {
         return new SocketServer(properties, List.of(
                 new IdentityListeners(authenticator, payloads, presence, properties),
                 new PingListener(),
                 new CallCommandListeners(commands, payloads, rateLimits, callStartLimit),
-                new SignalListeners(relay)), clients);
+                new SignalListeners(relay)), clients, web.cors());
     }
 }

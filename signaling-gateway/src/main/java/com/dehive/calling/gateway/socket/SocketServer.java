@@ -3,14 +3,17 @@ package com.dehive.calling.gateway.socket;
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.web.cors.CorsConfiguration;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * netty-socketio on its own port ({@code SOCKET_IO_PORT}), namespace {@code /rtc}, started and stopped with the
  * Spring context. Websocket compression is off (it costs about ten times the throughput); acknowledgements are
- * answered by the listeners themselves, once the command they dispatched has completed.
+ * answered by the listeners themselves, once the command they dispatched has completed. CORS for the polling
+ * transport is {@link SocketCors}'s.
  */
 class SocketServer implements SmartLifecycle {
 
@@ -28,12 +32,15 @@ class SocketServer implements SmartLifecycle {
     private final SocketProperties properties;
     private final List<SocketListeners> listeners;
     private final SocketClients clients;
+    private final SocketCors cors;
     private volatile SocketIOServer server;
 
-    SocketServer(SocketProperties properties, List<SocketListeners> listeners, SocketClients clients) {
+    SocketServer(SocketProperties properties, List<SocketListeners> listeners, SocketClients clients,
+                 CorsConfiguration cors) {
         this.properties = properties;
         this.listeners = listeners;
         this.clients = clients;
+        this.cors = new SocketCors(cors);
     }
 
     @Override
@@ -49,6 +56,7 @@ class SocketServer implements SmartLifecycle {
         configuration.setMaxFramePayloadLength(properties.maxFrameBytes());
         configuration.setMaxHttpContentLength(properties.maxFrameBytes());
         configuration.setRandomSession(true);
+        configuration.setEnableCors(false);
         configuration.setWorkerThreads(ioThreads());
         SocketConfig socket = new SocketConfig();
         socket.setReuseAddress(true);
@@ -58,6 +66,14 @@ class SocketServer implements SmartLifecycle {
         configuration.setJsonSupport(new SocketJson());
 
         SocketIOServer started = new QuicklyStoppedServer(configuration);
+        started.setPipelineFactory(new SocketIOChannelInitializer() {
+            @Override
+            protected void addSocketioHandlers(ChannelPipeline pipeline) {
+                super.addSocketioHandlers(pipeline);
+                // after the HTTP codec: sees whole requests, and responses before they are encoded
+                pipeline.addAfter(HTTP_ENCODER, "cors", cors);
+            }
+        });
         SocketIONamespace rtc = started.addNamespace(NAMESPACE);
         listeners.forEach(group -> group.register(rtc));
         clients.attach(rtc);

@@ -1,6 +1,7 @@
 package com.dehive.calling.gateway.socket;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.web.cors.CorsConfiguration;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ class SocketServerTest {
 
     private static SocketServer server(int port) {
         return new SocketServer(new SocketProperties("127.0.0.1", port, 65536, 1 << 20, 100, 10, 2), List.of(),
-                new SocketClients());
+                new SocketClients(), new CorsConfiguration().applyPermitDefaultValues());
     }
 
     private static Set<String> newThreads(Set<Thread> before) {
