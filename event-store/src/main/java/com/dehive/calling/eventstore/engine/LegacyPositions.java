@@ -197,12 +197,30 @@ public final class LegacyPositions {
             if (timestamp == null || timestamp.isNull()) {
                 return Instant.EPOCH;
             }
-            return timestamp.isNumber() ? Instant.ofEpochMilli(timestamp.asLong()) : Instant.parse(timestamp.asText());
+            return instantOf(timestamp);
         } catch (IOException | RuntimeException e) {
             log.warn("event=legacy_token_unreadable processor={} action=replay_from_start",
                     entry.getString("processorName"));
             return Instant.EPOCH;
         }
+    }
+
+    /** An Instant as Jackson writes it: ISO text, decimal seconds, epoch milliseconds, or its two fields. */
+    private static Instant instantOf(JsonNode timestamp) {
+        if (timestamp.isTextual()) {
+            return Instant.parse(timestamp.asText());
+        }
+        if (timestamp.isObject()) {
+            return Instant.ofEpochSecond(timestamp.path("epochSecond").asLong(), timestamp.path("nano").asLong());
+        }
+        if (timestamp.isFloatingPointNumber() || timestamp.isBigDecimal()) {
+            java.math.BigDecimal seconds = timestamp.decimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        }
+        long value = timestamp.asLong();
+        // a number this large counts milliseconds; a smaller one, seconds
+        return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
     }
 
     /** The last position whose event the old token surely covered: before the first event inside its look-back. */
