@@ -10,6 +10,7 @@ import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.ScopeAware;
 import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -128,5 +129,25 @@ class MongoDeadlineManagerTest {
         assertThat(fired.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
         assertThat(first.pending() + second.pending()).isZero();
         List.of(first, second).forEach(MongoDeadlineManager::shutdown);
+    }
+
+    @Test
+    void a_deadline_is_stored_when_it_is_scheduled_before_its_unit_of_work_commits_and_taken_back_if_it_fails() {
+        MongoDeadlineManager deadlines = node("node-1");
+        var kept = DefaultUnitOfWork.startAndGet(null);
+        deadlines.schedule(Duration.ofMinutes(5), "ring-timeout", null,
+                new AggregateScopeDescriptor("Call", "call-kept"));
+        // stored already: a unit of work's events come after its deadlines
+        assertThat(deadlines.pending()).isEqualTo(1);
+        kept.commit();
+        assertThat(deadlines.pending()).isEqualTo(1);
+
+        var failed = DefaultUnitOfWork.startAndGet(null);
+        deadlines.schedule(Duration.ofMinutes(5), "ring-timeout", null,
+                new AggregateScopeDescriptor("Call", "call-refused"));
+        assertThat(deadlines.pending()).isEqualTo(2);
+        failed.rollback(new IllegalStateException("the event store refused the events"));
+        assertThat(deadlines.pending()).isEqualTo(1);
+        deadlines.shutdown();
     }
 }
