@@ -3,6 +3,7 @@ package com.dehive.testhooks;
 import com.dehive.calling.eventstore.config.InProcessStore;
 import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.query.Processors;
+import com.mongodb.client.MongoDatabase;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -53,7 +54,9 @@ import java.util.stream.Stream;
  *     clock is behind or ahead of the others');</li>
  *     <li>{@code calling.test.append-delay} with {@code calling.test.append-delay-callee}: the start of a call to a
  *     callee whose id begins so is stored that long after it was stamped (a slow commit), while other commands go
- *     on.</li>
+ *     on;</li>
+ *     <li>{@code calling.test.failing-writes}: a collection whose inserts fail for chosen calls ({@link
+ *     FailingWrites}), as a store that refuses a write would.</li>
  * </ul>
  */
 @AutoConfiguration
@@ -109,6 +112,25 @@ public class TestHooks {
         return configurer -> List.of(Processors.CALL_HISTORY, Processors.CALL_ANALYTICS,
                 Processors.CONVERSATION_MESSAGES).forEach(projection -> configurer.eventProcessing()
                 .registerHandlerInterceptor(projection, config -> interceptor));
+    }
+
+    @Bean
+    @ConditionalOnProperty("calling.test.failing-writes")
+    FailingWrites failingWrites() {
+        return new FailingWrites();
+    }
+
+    @Bean
+    @ConditionalOnProperty("calling.test.failing-writes")
+    static BeanPostProcessor failingWritesDatabase(Environment environment, ObjectProvider<FailingWrites> failing) {
+        String collection = environment.getRequiredProperty("calling.test.failing-writes");
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof MongoDatabase database
+                        ? failing.getObject().database(database, collection) : bean;
+            }
+        };
     }
 
     /**

@@ -34,7 +34,7 @@ class AuditExportIT extends ServiceIT {
             myCalls.add(callId);
         }
 
-        // the whole store in one go, once the settle window has passed for my events
+        // the whole store in one go, once my events are stored
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(export(api, exporter, null, 10_000).stream().map(e -> e.get("call_id").asText()))
                         .containsAll(myCalls));

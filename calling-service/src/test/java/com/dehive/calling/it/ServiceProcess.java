@@ -98,6 +98,24 @@ public final class ServiceProcess implements AutoCloseable {
         return socketPort;
     }
 
+    /** The names of every class the process has loaded, as {@code jcmd VM.class_hierarchy} lists them. */
+    public String loadedClasses() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(process.pid()), "VM.class_hierarchy").redirectErrorStream(true).start();
+            String listing = new String(jcmd.getInputStream().readAllBytes());
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                throw new IllegalStateException("jcmd failed: " + listing);
+            }
+            return listing;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, nothing. */
     public void kill9() {
         try {

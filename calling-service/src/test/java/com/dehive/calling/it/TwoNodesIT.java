@@ -94,6 +94,15 @@ class TwoNodesIT {
     }
 
     @Test
+    @Order(0)
+    void a_node_on_a_mongodb_server_loads_nothing_of_the_embedded_store() {
+        String classes = node1.loadedClasses();
+        assertThat(classes).contains("com.dehive.calling.eventstore.engine.SequencedEventStorageEngine");
+        assertThat(classes).doesNotContain("com.dehive.calling.eventstore.embedded.")
+                .doesNotContain("de.bwaldvogel.mongo");
+    }
+
+    @Test
     @Order(1)
     void a_call_across_the_nodes_runs_the_whole_flow_and_relays_in_order_without_doubles() {
         CallingApi api = node1.api();
