@@ -79,8 +79,8 @@ public class AuditController {
     @GetMapping(value = "/events", produces = "application/x-ndjson")
     @Operation(summary = "Every event in store order as NDJSON, resumable (roles auditor, analytics)",
             description = "One event per line, each with its position. Resume with ?after=<the last position>; "
-                    + "the X-Next-Position header carries it too. Only events older than a short settle window "
-                    + "are handed out, so a resumed export has no gap. Errors: 400 VALIDATION_FAILED, 403 FORBIDDEN.")
+                    + "the X-Next-Position header carries it too. Positions are taken in order and only once the one "
+                    + "before is stored, so a resumed export has no gap. Errors: 400 VALIDATION_FAILED, 403 FORBIDDEN.")
     public CompletableFuture<ResponseEntity<byte[]>> export(
             @RequestParam(required = false) String after,
             @RequestParam(defaultValue = "1000") @Min(1) @Max(10_000) int limit) {

@@ -18,9 +18,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -101,6 +103,8 @@ public class RedisPresence implements Presence, SmartLifecycle {
     private final ObjectMapper json;
     private final String nodeId;
     private final Duration nodeTtl;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "presence-heartbeat");
         thread.setDaemon(true);
@@ -209,10 +213,13 @@ public class RedisPresence implements Presence, SmartLifecycle {
         running = false;
         heartbeat.shutdownNow();
         try {
-            // a graceful stop: the others need not wait for the key to expire
-            connection.sync().del(RedisKeys.node(nodeId));
-        } catch (RuntimeException e) {
+            // a graceful stop: the others need not wait for the key to expire. Bounded: with Redis unreachable the
+            // command would wait out Lettuce's minute, and a node must stop within its grace period
+            redis.del(RedisKeys.node(nodeId)).get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("event=presence_stop_failed error={}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         connection.close();
     }

@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live calls this node relays for, in memory, kept current by the event notifier through the
- * {@link com.dehive.calling.gateway.cluster.Fanout} (no event-store read per message). A call it has not seen
- * (started before this node came up) is looked up once in the calls read model and kept from then on.
+ * The live calls this node relays for, in memory, kept current by this node's event notifier (no event-store read
+ * per message). A call it has not seen yet (started before this node came up, or not yet read from the stream) is
+ * folded once from its events and kept from then on.
  */
 public class ParticipationView {
 
@@ -84,14 +84,14 @@ public class ParticipationView {
                                 call.status().equals("connected"), null, call.createdAt())))));
     }
 
-    /** A call found in the read model (which may lag) never displaces one this node learned from its events. */
+    /** A call looked up never displaces one this node learned from its events since (the notifier is newer). */
     private Participation lookedUp(Participation call) {
         callOfUser.putIfAbsent(call.caller(), call.callId());
         callOfUser.putIfAbsent(call.callee(), call.callId());
         return call;
     }
 
-    /** Whether the read model knows the call at all (to tell "no such call" from "call is over"). */
+    /** Whether the call exists at all (to tell "no such call" from "call is over"). */
     public CompletableFuture<Boolean> exists(String callId) {
         return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(Optional::isPresent);
