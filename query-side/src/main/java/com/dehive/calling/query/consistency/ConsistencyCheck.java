@@ -21,6 +21,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.common.stream.BlockingStream;
@@ -33,6 +34,9 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.QueryHandler;
+import org.bson.BsonInvalidOperationException;
+import org.bson.Document;
+import org.bson.codecs.configuration.CodecConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -53,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Compares every projection with the event store, and repairs what differs.
@@ -160,20 +165,10 @@ public class ConsistencyCheck implements DisposableBean {
         String callId = divergence.callId();
         switch (divergence.projection()) {
             case HISTORY -> {
-                if (divergence.kind().equals("extra")) {
-                    live.getCollection(CallRecord.COLLECTION).deleteOne(Filters.eq("_id", callId));
-                } else if (replayed.add(HISTORY + callId)) {
-                    replayCall(callId, liveHistory);
-                }
-                return true;
+                return repairRecord(divergence, CallRecord.COLLECTION, liveHistory, replayed);
             }
             case ANALYTICS -> {
-                if (divergence.kind().equals("extra")) {
-                    live.getCollection(CallFacts.COLLECTION).deleteOne(Filters.eq("_id", callId));
-                } else if (replayed.add(ANALYTICS + callId)) {
-                    replayCall(callId, liveAnalytics);
-                }
-                return true;
+                return repairRecord(divergence, CallFacts.COLLECTION, liveAnalytics, replayed);
             }
             case MESSAGES -> {
                 if (divergence.kind().equals("extra")) {
@@ -199,6 +194,16 @@ public class ConsistencyCheck implements DisposableBean {
                 return false;
             }
         }
+    }
+
+    /** A record no event speaks of goes; any other is rewritten by the projection from the call's events. */
+    private boolean repairRecord(Divergence divergence, String collection, Object projection, Set<String> replayed) {
+        if (divergence.kind().equals("extra")) {
+            live.getCollection(collection).deleteOne(Filters.eq("_id", divergence.callId()));
+        } else if (replayed.add(divergence.projection() + divergence.callId())) {
+            replayCall(divergence.callId(), projection);
+        }
+        return true;
     }
 
     private void replayCall(String callId, Object projection) {
@@ -288,43 +293,46 @@ public class ConsistencyCheck implements DisposableBean {
     }
 
     private void compareCalls(Scratch scratch, Findings findings) {
-        MongoCollection<CallRecord> liveCalls = live.getCollection(CallRecord.COLLECTION, CallRecord.class);
-        for (CallRecord expected : scratch.calls.find()) {
-            if (findings.changing.contains(expected.id())) {
-                continue;
-            }
-            CallRecord actual = liveCalls.find(Filters.eq("_id", expected.id())).first();
-            if (actual == null) {
-                findings.add(HISTORY, expected.id(), "missing", "no record of the call (status "
-                        + expected.status() + ")");
-            } else if (!actual.equals(expected)) {
-                findings.add(HISTORY, expected.id(), "different", differences(expected, actual));
-            }
-        }
-        for (CallRecord actual : liveCalls.find()) {
-            if (!findings.calls.contains(actual.id()) && !findings.changing.contains(actual.id())) {
-                findings.add(HISTORY, actual.id(), "extra", "no event of this call is stored");
-            }
-        }
+        compareRecords(HISTORY, scratch.calls, CallRecord.COLLECTION, CallRecord.class, CallRecord::id,
+                expected -> "no record of the call (status " + expected.status() + ")",
+                "no event of this call is stored", findings);
     }
 
     private void compareFacts(Scratch scratch, Findings findings) {
-        MongoCollection<CallFacts> liveFacts = live.getCollection(CallFacts.COLLECTION, CallFacts.class);
-        for (CallFacts expected : scratch.facts.find()) {
-            if (findings.changing.contains(expected.id())) {
+        compareRecords(ANALYTICS, scratch.facts, CallFacts.COLLECTION, CallFacts.class, CallFacts::id,
+                expected -> "the call is not counted (day " + expected.day() + ")",
+                "counted, but no event of this call is stored", findings);
+    }
+
+    /** One record per call: each the events say should be there, as they say; none that no event speaks of. */
+    private <R extends Record> void compareRecords(String projection, MongoCollection<R> expectedRecords,
+                                                   String collection, Class<R> type, Function<R, String> callOf,
+                                                   Function<R, String> missing, String extra, Findings findings) {
+        MongoCollection<R> liveRecords = live.getCollection(collection, type);
+        for (R expected : expectedRecords.find()) {
+            String callId = callOf.apply(expected);
+            if (findings.changing.contains(callId)) {
                 continue;
             }
-            CallFacts actual = liveFacts.find(Filters.eq("_id", expected.id())).first();
+            R actual;
+            try {
+                actual = liveRecords.find(Filters.eq("_id", callId)).first();
+            } catch (CodecConfigurationException | BsonInvalidOperationException unreadable) {
+                findings.add(projection, callId, "different", "the stored record cannot be read: "
+                        + unreadable.getMessage());
+                continue;
+            }
             if (actual == null) {
-                findings.add(ANALYTICS, expected.id(), "missing", "the call is not counted (day "
-                        + expected.day() + ")");
+                findings.add(projection, callId, "missing", missing.apply(expected));
             } else if (!actual.equals(expected)) {
-                findings.add(ANALYTICS, expected.id(), "different", differences(expected, actual));
+                findings.add(projection, callId, "different", differences(expected, actual));
             }
         }
-        for (CallFacts actual : liveFacts.find()) {
-            if (!findings.calls.contains(actual.id()) && !findings.changing.contains(actual.id())) {
-                findings.add(ANALYTICS, actual.id(), "extra", "counted, but no event of this call is stored");
+        // only the ids: a record too broken to read is still one no event speaks of
+        for (Document stored : live.getCollection(collection).find().projection(Projections.include("_id"))) {
+            String callId = String.valueOf(stored.get("_id"));
+            if (!findings.calls.contains(callId) && !findings.changing.contains(callId)) {
+                findings.add(projection, callId, "extra", extra);
             }
         }
     }
