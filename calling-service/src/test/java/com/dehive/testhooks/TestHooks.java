@@ -1,6 +1,7 @@
 package com.dehive.testhooks;
 
 import com.dehive.calling.eventstore.config.InProcessStore;
+import com.dehive.calling.eventstore.engine.AppendedPositions;
 import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.query.Processors;
 import com.mongodb.client.MongoDatabase;
@@ -158,7 +159,13 @@ public class TestHooks {
 
     /** The event storage with the hooks around its appends. */
     record HookedStorage(EventStorageEngine engine, CrashPoint crash, String crashOnEvent, Duration delay,
-                         String slowCallee) implements EventStorageEngine {
+                         String slowCallee) implements EventStorageEngine, AppendedPositions {
+
+        @Override
+        public long lastAppendedHere() {
+            return ((AppendedPositions) engine).lastAppendedHere();
+        }
+
 
         @Override
         public void appendEvents(List<? extends EventMessage<?>> events) {

@@ -108,8 +108,11 @@ class ProcessingConfig {
             // the notifier's failures concern this node's sockets only, and go with it
             processing.registerDeadLetterQueue(Processors.SOCKET_NOTIFIER,
                     config -> InMemorySequencedDeadLetterQueue.defaultQueue());
-            ALL.forEach(processor -> processing.registerDeadLetterPolicy(processor,
-                    config -> DeadLetters.countingRetries()));
+            ALL.forEach(processor -> processing
+                    .registerDeadLetterPolicy(processor, config -> DeadLetters.countingRetries())
+                    // knows which calls have letters waiting: without it every event asks the queue (a store query)
+                    .registerDeadLetteringEventHandlerInvokerConfiguration(processor,
+                            (config, builder) -> builder.enableSequenceIdentifierCache()));
         };
     }
 

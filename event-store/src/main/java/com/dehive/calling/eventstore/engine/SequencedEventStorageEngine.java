@@ -50,7 +50,7 @@ import static com.dehive.calling.eventstore.engine.EventDocuments.TIMESTAMP;
  * depends on clocks or on how long an append takes. A commit is one document, so its events are stored together or
  * not at all.
  */
-public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
+public class SequencedEventStorageEngine extends BatchingEventStorageEngine implements AppendedPositions {
 
     private static final Logger log = LoggerFactory.getLogger(SequencedEventStorageEngine.class);
     /** Appends that lose the race for a position to other nodes this many times in a row give up. */
@@ -61,6 +61,7 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
     private final ReentrantLock appending = new ReentrantLock();
     /** The position the next append tries; -1 when unknown (at start, and after another node took one). */
     private long nextPosition = -1;
+    private volatile long lastAppendedHere = -1;
 
     private SequencedEventStorageEngine(Builder builder) {
         super(builder);
@@ -97,6 +98,7 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
                 try {
                     this.events.insertOne(commit);
                     nextPosition = first + EventDocuments.eventCount(commit);
+                    lastAppendedHere = nextPosition - 1;
                     return;
                 } catch (MongoWriteException e) {
                     if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -114,6 +116,11 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
             appending.unlock();
         }
         throw new CallingException(ErrorCode.STORE_BUSY, "The event store is too busy to record this; try again");
+    }
+
+    @Override
+    public long lastAppendedHere() {
+        return lastAppendedHere;
     }
 
     private boolean sequenceTaken(Document commit) {

@@ -1,5 +1,6 @@
 package com.dehive.calling.eventstore.positions;
 
+import com.dehive.calling.eventstore.engine.AppendedPositions;
 import com.dehive.calling.shared.query.AwaitProjectionQuery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +10,6 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.serialization.Serializer;
@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * node holds is read from the token store, which its node writes after each batch. Waiters are checked every few
  * milliseconds, and at once when the projection reports a batch committed ({@link #batchCommitted}); with no waiter
  * nothing runs. A projection that does not get there within the bound is answered {@code false}, counted, and the
- * command answered anyway: a stuck projection must not stop calls.
+ * command answered anyway: a stuck projection must not stop calls. Axon has no wait for a processor's position;
+ * without one, 69 of 200 rounds of four clients doing start/read/end/read missed their own write.
  */
 @Component
 public class ProjectionPositions implements DisposableBean {
@@ -55,7 +56,7 @@ public class ProjectionPositions implements DisposableBean {
     private static final long REMOTE_READ_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final EventProcessingConfiguration processors;
-    private final EventStore eventStore;
+    private final AppendedPositions appended;
     private final MongoTemplate mongo;
     private final Serializer serializer;
     private final Duration bound;
@@ -71,11 +72,11 @@ public class ProjectionPositions implements DisposableBean {
         return thread;
     });
 
-    public ProjectionPositions(@Lazy EventProcessingConfiguration processors, @Lazy EventStore eventStore,
+    public ProjectionPositions(@Lazy EventProcessingConfiguration processors, @Lazy AppendedPositions appended,
                                MongoTemplate mongo, Serializer serializer, MeterRegistry meters,
                                @Value("${calling.processing.read-your-writes-bound:3s}") Duration bound) {
         this.processors = processors;
-        this.eventStore = eventStore;
+        this.appended = appended;
         this.mongo = mongo;
         this.serializer = serializer;
         this.bound = bound;
@@ -89,8 +90,8 @@ public class ProjectionPositions implements DisposableBean {
 
     @QueryHandler
     public CompletableFuture<Boolean> handle(AwaitProjectionQuery query) {
-        long position = query.position() != null ? query.position()
-                : eventStore.createHeadToken().position().orElse(-1);
+        // with no position given: every event this node appended, the asking command's among them
+        long position = query.position() != null ? query.position() : appended.lastAppendedHere();
         if (position < 0 || passed(query.projection(), query.callId(), position, false)) {
             return CompletableFuture.completedFuture(true);
         }
