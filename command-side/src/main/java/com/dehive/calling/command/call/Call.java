@@ -76,7 +76,7 @@ public class Call {
         // for Axon
     }
 
-    /** Started through {@link StartCallHandler}, which arms its ring timeout and answers with {@link #startResult()}. */
+    /** Started through {@link StartCallHandler}, which arms its ring timeout and answers with {@link #startResult}. */
     Call(StartCallCommand command, CallLines lines) {
         UserId callerId = command.caller().id();
         if (callerId.equals(command.callee())) {

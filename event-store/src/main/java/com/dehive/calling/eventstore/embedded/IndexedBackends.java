@@ -41,8 +41,8 @@ final class IndexedBackends {
     /**
      * A collection of the H2 backend. The stock one stores each document under its {@code _id}: with random ids
      * (call ids, user ids), inserts and updates land on pages all over the map, so an H2 commit writes most of the
-     * map's pages again and a rebuild keeps missing the page cache (a profile of a rebuild: 12% of the CPU reading
-     * evicted pages back, 9% committing, and the rebuild waiting on both). A collection created here stores its
+     * map's pages again and a rebuild keeps missing the page cache (a rebuild's profile was dominated by reading
+     * evicted pages back and committing). A collection created here stores its
      * documents under their insertion number instead, as MongoDB's own storage does: inserts go to the map's last
      * page, and the writes of a few seconds touch a few pages. The {@code _id} index, in memory, finds a document's
      * number. Collections in files written before (by the stock backend, or before this change) keep their keys.
@@ -106,8 +106,8 @@ final class IndexedBackends {
 
         /**
          * The stock collection keeps its data size up to date on every write: each insert, update and delete worked
-         * out the BSON size of the document (twice for an update) and rewrote a counter in the meta map, a tenth of
-         * the store's time in a rebuild. Only {@code collStats}, {@code dbStats} and {@code validate} ask for it, so
+         * out the BSON size of the document (twice for an update) and rewrote a counter in the meta map, much of the
+         * store's time in a rebuild. Only {@code collStats}, {@code dbStats} and {@code validate} ask for it, so
          * it is counted when they do.
          */
         @Override

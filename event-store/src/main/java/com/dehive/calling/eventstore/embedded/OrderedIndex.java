@@ -81,7 +81,7 @@ final class OrderedIndex<P> extends Index<P> {
     }
 
     /**
-     * The next values in the query's range after {@code after} (from the first one if null) in either order, each with its
+     * The next values in the query's range after {@code after} (from the first one if null), either way, each with its
      * positions, until they hold at least {@code positions} positions or the range ends. A copy: the caller reads
      * the documents after this returns.
      */

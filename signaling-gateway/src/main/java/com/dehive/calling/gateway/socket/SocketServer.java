@@ -95,8 +95,8 @@ class SocketServer implements SmartLifecycle {
 
     /**
      * One I/O thread per core, not Netty's default of two: relaying is CPU work on these threads, and a second thread
-     * per core only added hand-offs between threads and context switches. On 2 cores the bench relayed 10-20% more
-     * messages per second with 2 threads than with 4 (docs/benchmarks.md, figure 1), and set up calls as fast. At
+     * per core only added hand-offs between threads and context switches. On 2 cores the bench relayed more messages
+     * per second with 2 threads than with 4 (docs/benchmarks.md, figure 1), and set up calls as fast. At
      * least two, because commands still wait for the store on these threads: with one, every socket would wait too.
      */
     private int ioThreads() {
