@@ -20,14 +20,18 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * "One call per user", held as a unique key in MongoDB: a user's line is the document whose {@code _id} is the user
  * id, naming the call that holds it. Claiming inserts that document, so two nodes that race for the same user
  * cannot both win; the store's unique {@code _id} decides.
  *
- * <p>A line whose call is over (the release was lost in a crash) or whose call was never recorded (the node died
- * between claim and append) is stale: a claim that meets one asks {@link CallLiveness} and takes the line over.
+ * <p>A line whose call is over (the release was lost in a crash) or whose call was never recorded (a crash between
+ * claim and append) is stale: a claim that meets one asks {@link CallLiveness} and takes the line over. A call with
+ * no events is being started only if this process is starting it right now, or, on a store several processes
+ * share, if another one claimed its line less than {@link #CLAIM_GRACE} ago.
  */
 public class CallLines {
 
@@ -39,11 +43,17 @@ public class CallLines {
     private final MongoCollection<Document> lines;
     private final CallLiveness liveness;
     private final Clock clock;
+    private final String nodeId;
+    /** Whether this process is the store's only writer (the embedded store): no one else can be starting a call. */
+    private final boolean onlyWriter;
+    private final Set<CallId> starting = ConcurrentHashMap.newKeySet();
 
-    public CallLines(MongoDatabase database, CallLiveness liveness, Clock clock) {
+    public CallLines(MongoDatabase database, CallLiveness liveness, Clock clock, String nodeId, boolean onlyWriter) {
         this.lines = database.getCollection(COLLECTION);
         this.liveness = liveness;
         this.clock = clock;
+        this.nodeId = nodeId;
+        this.onlyWriter = onlyWriter;
     }
 
     /** Takes the user's line for the call; false when another live call holds it. */
@@ -60,14 +70,26 @@ public class CallLines {
             if (holderCall.equals(call)) {
                 return true;
             }
+            if (starting.contains(holderCall)) {
+                return false; // being started by this process right now
+            }
             Instant claimedAt = holder.getDate("claimed_at").toInstant();
-            if (liveness.isLive(holderCall, claimedAt)) {
+            boolean othersMayBeStartingIt = !onlyWriter && !nodeId.equals(holder.getString("claimed_by"));
+            if (liveness.isLive(holderCall, claimedAt, othersMayBeStartingIt)) {
                 return false;
             }
             log.warn("event=stale_call_line_released user={} call={}", user, holderCall);
             release(user, holderCall);
         }
         return false;
+    }
+
+    /** The call counts as being started by this process until the unit of work that claimed its line is over. */
+    private void whileStarting(CallId call) {
+        if (CurrentUnitOfWork.isStarted()) {
+            starting.add(call);
+            CurrentUnitOfWork.get().onCleanup(unitOfWork -> starting.remove(call));
+        }
     }
 
     /** Frees the user's line if, and only if, this call holds it. */
@@ -118,7 +140,9 @@ public class CallLines {
         try {
             lines.insertOne(new Document("_id", user.toString())
                     .append("call_id", call.toString())
-                    .append("claimed_at", Date.from(clock.instant())));
+                    .append("claimed_at", Date.from(clock.instant()))
+                    .append("claimed_by", nodeId));
+            whileStarting(call);
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {

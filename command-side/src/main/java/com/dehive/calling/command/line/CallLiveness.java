@@ -8,5 +8,9 @@ import java.time.Instant;
 @FunctionalInterface
 public interface CallLiveness {
 
-    boolean isLive(CallId call, Instant lineClaimedAt);
+    /**
+     * @param othersMayBeStartingIt whether a call with no events yet may still be being started elsewhere (another
+     *                              process's claim, on a store several processes share)
+     */
+    boolean isLive(CallId call, Instant lineClaimedAt, boolean othersMayBeStartingIt);
 }

@@ -11,7 +11,7 @@ import java.time.Instant;
 
 /**
  * Reads the holding call's events: over when its last event ended or declined it; a call with no events yet is
- * live only while it may still be in the middle of being started.
+ * live only while another process may still be in the middle of starting it.
  */
 public class EventStoreCallLiveness implements CallLiveness {
 
@@ -24,14 +24,14 @@ public class EventStoreCallLiveness implements CallLiveness {
     }
 
     @Override
-    public boolean isLive(CallId call, Instant lineClaimedAt) {
+    public boolean isLive(CallId call, Instant lineClaimedAt, boolean othersMayBeStartingIt) {
         DomainEventStream events = eventStore.readEvents(call.toString());
         Object last = null;
         while (events.hasNext()) {
             last = events.next().getPayload();
         }
         if (last == null) {
-            return lineClaimedAt.plus(CallLines.CLAIM_GRACE).isAfter(clock.instant());
+            return othersMayBeStartingIt && lineClaimedAt.plus(CallLines.CLAIM_GRACE).isAfter(clock.instant());
         }
         return !(last instanceof CallEndedEvent || last instanceof CallDeclinedEvent);
     }

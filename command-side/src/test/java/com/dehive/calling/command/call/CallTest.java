@@ -91,8 +91,8 @@ class CallTest {
         otherCalls = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
         Clock clock = Clock.systemUTC();
         otherCallsLiveness = new EventStoreCallLiveness(otherCalls, clock);
-        lines = new CallLines(client.getDatabase("calling"),
-                (call, claimedAt) -> otherCallsLiveness.isLive(call, claimedAt), clock);
+        lines = new CallLines(client.getDatabase("calling"), (call, claimedAt, othersMayBeStartingIt) ->
+                otherCallsLiveness.isLive(call, claimedAt, othersMayBeStartingIt), clock, "node-1", false);
 
         fixture = new AggregateTestFixture<>(Call.class);
         fixture.registerInjectableResource(lines);
@@ -338,7 +338,7 @@ class CallTest {
     @Test
     void a_start_that_fails_after_taking_the_callers_line_gives_it_back() {
         anotherCallRings(DAVE, BOB);
-        otherCallsLiveness = (call, claimedAt) -> {
+        otherCallsLiveness = (call, claimedAt, othersMayBeStartingIt) -> {
             throw new IllegalStateException("event store unavailable");
         };
 

@@ -64,7 +64,8 @@ class HangUpDeadlinesTest {
                 super.appendEvents(appended);
             }
         };
-        CallLines lines = new CallLines(database, (call, claimedAt) -> true, Clock.systemUTC());
+        CallLines lines = new CallLines(database, (call, claimedAt, othersMayBeStartingIt) -> true, Clock.systemUTC(),
+                "node-1", false);
         CallTimeouts timeouts = new CallTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(15));
         axon = DefaultConfigurer.defaultConfiguration()
                 .configureEmbeddedEventStore(config -> events)

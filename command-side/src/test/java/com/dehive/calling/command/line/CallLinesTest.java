@@ -16,6 +16,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.AfterEach;
@@ -43,13 +44,18 @@ class CallLinesTest {
     private MongoClient client;
     private EmbeddedEventStore eventStore;
     private CallLines lines;
+    /** Another process on the same store (a second node, or this node before a restart). */
+    private CallLines otherNode;
 
     @BeforeEach
     void setUp() {
         server = new MongoServer(new MemoryBackend());
         client = MongoClients.create(server.bindAndGetConnectionString());
         eventStore = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
-        lines = new CallLines(client.getDatabase("calling"), new EventStoreCallLiveness(eventStore, clock), clock);
+        lines = new CallLines(client.getDatabase("calling"), new EventStoreCallLiveness(eventStore, clock), clock,
+                "node-1", false);
+        otherNode = new CallLines(client.getDatabase("calling"), new EventStoreCallLiveness(eventStore, clock), clock,
+                "node-2", false);
     }
 
     @AfterEach
@@ -145,8 +151,8 @@ class CallLinesTest {
     }
 
     @Test
-    void a_line_whose_call_has_no_events_yet_and_was_claimed_less_than_30_seconds_ago_is_live() {
-        lines.claim(ALICE, OLD_CALL); // the call is still being started on another node
+    void a_line_another_node_claimed_less_than_30_seconds_ago_for_a_call_with_no_events_yet_is_live() {
+        otherNode.claim(ALICE, OLD_CALL); // the call may still be being started on another node
         clock.advance(Duration.ofSeconds(29));
 
         assertThat(lines.claim(ALICE, NEW_CALL)).isFalse();
@@ -154,12 +160,40 @@ class CallLinesTest {
     }
 
     @Test
-    void a_line_whose_call_never_got_an_event_within_30_seconds_is_taken_over() {
-        lines.claim(ALICE, OLD_CALL); // the node died between claim and append
+    void a_line_another_node_claimed_for_a_call_that_never_got_an_event_within_30_seconds_is_taken_over() {
+        otherNode.claim(ALICE, OLD_CALL); // the node died between claim and append
         clock.advance(Duration.ofSeconds(31));
 
         assertThat(lines.claim(ALICE, NEW_CALL)).isTrue();
         assertThat(lines.holder(ALICE)).isEqualTo(NEW_CALL);
+    }
+
+    @Test
+    void a_line_this_process_claimed_for_a_start_that_is_over_without_an_event_is_taken_over_at_once() {
+        UnitOfWork<?> start = DefaultUnitOfWork.startAndGet(null);
+        lines.claim(ALICE, OLD_CALL);
+        start.commit(); // and its events never stored: the crash took them, or the append was refused
+
+        assertThat(lines.claim(ALICE, NEW_CALL)).isTrue();
+    }
+
+    @Test
+    void a_line_whose_call_this_process_is_starting_right_now_is_live_however_long_it_takes() {
+        UnitOfWork<?> start = DefaultUnitOfWork.startAndGet(null);
+        lines.claim(ALICE, OLD_CALL);
+        clock.advance(Duration.ofMinutes(2));
+        CurrentUnitOfWork.clear(start);
+
+        assertThat(lines.claim(ALICE, NEW_CALL)).isFalse();
+    }
+
+    @Test
+    void with_the_store_in_this_process_a_line_an_earlier_process_claimed_for_a_call_with_no_events_is_free() {
+        CallLines onlyWriter = new CallLines(client.getDatabase("calling"),
+                new EventStoreCallLiveness(eventStore, clock), clock, "node-1-restarted", true);
+        otherNode.claim(ALICE, OLD_CALL); // this node before its restart, cut short between claim and append
+
+        assertThat(onlyWriter.claim(ALICE, NEW_CALL)).isTrue();
     }
 
     @Test
