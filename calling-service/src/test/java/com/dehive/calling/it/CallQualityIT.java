@@ -122,7 +122,7 @@ class CallQualityIT extends SocketServiceIT {
         outOfRange.put("audio_loss_pct", 140);
         expectInvalid(api.post("/api/calls/stats", aliceToken, outOfRange), "audio_loss_pct");
         expectInvalid(api.post("/api/calls/media-failed", aliceToken,
-                Map.of("call_id", callId, "ice_state", "connected")), "ice_state");
+                Map.of("call_id", callId, "ice_state", "gone")), "ice_state");
     }
 
     @Test

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The ICE connection state a participant's media was left in when it gave up: WebRTC's
- * {@code RTCIceConnectionState} less {@code connected} and {@code completed}, which are not failures.
+ * The ICE connection state a participant's media was in when it failed, as WebRTC's {@code RTCIceConnectionState}
+ * names it: {@code connected} too, for a DTLS handshake that failed over a working ICE pair.
  */
 public enum IceState {
-    NEW, CHECKING, DISCONNECTED, FAILED, CLOSED;
+    NEW, CHECKING, CONNECTED, COMPLETED, DISCONNECTED, FAILED, CLOSED;
 
     @JsonValue
     public String wireName() {
