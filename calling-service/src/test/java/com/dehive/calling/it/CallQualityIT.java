@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -179,6 +181,24 @@ class CallQualityIT extends SocketServiceIT {
             assertThat(metrics).containsPattern(
                     "calling_media_failed_total\\{ice_state=\"checking\",reason=\"connect_timeout\"} 1(\\.0)?\n");
         });
+    }
+
+    @Test
+    void the_analytics_page_and_its_chart_library_need_no_token_but_its_figures_need_the_analytics_role() {
+        CallingApi api = api();
+        CallingApi.Response page = api.get("/analytics", null);
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.raw().headers().firstValue("Location").orElse("")).endsWith("/analytics/index.html");
+        assertThat(api.get("/analytics/index.html", null).raw().body()).contains("/webjars/chart.js/");
+        CallingApi.Response library = api.get("/webjars/chart.js/dist/chart.umd.min.js", null);
+        assertThat(library.status()).isEqualTo(200);
+        assertThat(library.raw().body()).contains("Chart.js");
+
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String figures = "/api/analytics/calls/daily?from=" + today + "&to=" + today;
+        assertThat(api.get(figures, null).status()).isEqualTo(401);
+        assertThat(api.get(figures, api.token(newUser("user"))).status()).isEqualTo(403);
+        assertThat(api.get(figures, api.token(newUser("analyst"), "analytics")).status()).isEqualTo(200);
     }
 
     private static Map<String, Object> connected(String callId, String local, String remote) {

@@ -1,0 +1,20 @@
+package com.dehive.calling.gateway.analytics;
+
+import io.swagger.v3.oas.annotations.Hidden;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.view.RedirectView;
+
+/**
+ * The page of charts at {@code /analytics}: static, served by the service; it signs in and reads
+ * {@code /api/analytics/calls/daily} with the analyst's token.
+ */
+@RestController
+@Hidden
+public class AnalyticsPage {
+
+    @GetMapping({"/analytics", "/analytics/"})
+    public RedirectView page() {
+        return new RedirectView("/analytics/index.html");
+    }
+}
