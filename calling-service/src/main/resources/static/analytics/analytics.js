@@ -1,6 +1,6 @@
 // The analytics page: signs in (a dev token with the analytics role in dev mode, else a pasted token), reads the
-// daily figures for a range of days and draws them with Chart.js (served as a webjar). No build step. What it drew
-// is on window.analytics, for the end-to-end test.
+// daily figures for a range of days (?from=&to= in the address, two weeks by default) and draws them with Chart.js
+// (served as a webjar). No build step. What it drew is on window.analytics, for the end-to-end test.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -83,7 +83,8 @@ function chart(id, type, labels, datasets, yTitle, yMax) {
 function draw(daily) {
   const labels = daily.map((day) => day.date);
   const series = (label, values, color) => ({
-    label, data: values, borderColor: color, backgroundColor: color, pointRadius: 3, tension: 0.2,
+    label, data: values, borderColor: color, backgroundColor: color, pointRadius: 3,
+    tension: 0, // straight lines: a curve would show values no day had
     clip: false, // a point at 100 % shows whole
   });
   chart("calls", "bar", labels, [

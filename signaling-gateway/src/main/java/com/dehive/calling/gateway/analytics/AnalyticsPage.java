@@ -13,8 +13,11 @@ import org.springframework.web.servlet.view.RedirectView;
 @Hidden
 public class AnalyticsPage {
 
+    /** Keeps the query: {@code /analytics?from=…&to=…} opens on that range. */
     @GetMapping({"/analytics", "/analytics/"})
     public RedirectView page() {
-        return new RedirectView("/analytics/index.html");
+        RedirectView page = new RedirectView("/analytics/index.html");
+        page.setPropagateQueryParams(true);
+        return page;
     }
 }
