@@ -9,22 +9,8 @@ const MAX_DAYS = 366; // what the API serves at a time
 const config = fetch("/demo/config").then((response) => response.json()); // the auth mode
 let token = null;
 
-function showError(message) {
-  analytics.errors.push(message);
-  const line = document.createElement("div");
-  line.textContent = message;
-  $("errors").prepend(line);
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-  });
-  const body = await response.json();
-  if (!body.success) throw new Error(`${body.code}: ${body.message}`);
-  return body.data;
-}
+const showError = errorShower($("errors"), analytics.errors);
+const api = restApi("", () => token);
 
 async function signIn() {
   try {

@@ -29,12 +29,7 @@ function log(text) {
   $("log").textContent = `${new Date().toISOString().slice(11, 19)} ${text}\n` + $("log").textContent;
 }
 
-function showError(message) {
-  demo.errors.push(message);
-  const line = document.createElement("div");
-  line.textContent = message;
-  $("errors").prepend(line);
-}
+const showError = errorShower($("errors"), demo.errors);
 
 function setState(state) {
   demo.state = state;
@@ -46,15 +41,7 @@ function setState(state) {
   $("camera").disabled = !live;
 }
 
-async function api(path, options = {}) {
-  const response = await fetch(base + path, {
-    ...options,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-  });
-  const body = await response.json();
-  if (!body.success) throw new Error(`${body.code}: ${body.message}`);
-  return body.data;
-}
+const api = restApi(base, () => token);
 
 async function signIn() {
   try {

@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import org.axonframework.messaging.MetaData;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -35,9 +34,11 @@ import java.util.concurrent.CompletableFuture;
                         + "range or not in the list)",
                 content = @Content(schema = @Schema(implementation = ApiError.class))),
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "403",
-                description = "NOT_A_PARTICIPANT", content = @Content(schema = @Schema(implementation = ApiError.class))),
+                description = "NOT_A_PARTICIPANT",
+                content = @Content(schema = @Schema(implementation = ApiError.class))),
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "404",
-                description = "CALL_NOT_FOUND", content = @Content(schema = @Schema(implementation = ApiError.class))),
+                description = "CALL_NOT_FOUND",
+                content = @Content(schema = @Schema(implementation = ApiError.class))),
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "409",
                 description = "INVALID_CALL_STATE: the call is not ringing or connected",
                 content = @Content(schema = @Schema(implementation = ApiError.class)))})
@@ -55,8 +56,8 @@ public class MediaReportController {
     public CompletableFuture<ApiResponse<CallReportResult>> connected(
             @AuthenticationPrincipal AuthenticatedUser user, @Valid @RequestBody MediaReportRequests.Connected report,
             HttpServletRequest http) {
-        return reports.connected(user.id(), report, audit(user, http)).thenApply(result -> answer(result,
-                "Media connection recorded", "Media connection already recorded; nothing changed"));
+        return reports.connected(user.id(), report, AuditTrail.ofRequest(user, http)).thenApply(result ->
+                answer(result, "Media connection recorded", "Media connection already recorded; nothing changed"));
     }
 
     @PostMapping("/media-failed")
@@ -65,8 +66,8 @@ public class MediaReportController {
     public CompletableFuture<ApiResponse<CallReportResult>> mediaFailed(
             @AuthenticationPrincipal AuthenticatedUser user,
             @Valid @RequestBody MediaReportRequests.MediaFailed report, HttpServletRequest http) {
-        return reports.failed(user.id(), report, audit(user, http)).thenApply(result -> answer(result,
-                "Media failure recorded", "Media failure already recorded; nothing changed"));
+        return reports.failed(user.id(), report, AuditTrail.ofRequest(user, http)).thenApply(result ->
+                answer(result, "Media failure recorded", "Media failure already recorded; nothing changed"));
     }
 
     @PostMapping("/stats")
@@ -76,15 +77,12 @@ public class MediaReportController {
     public CompletableFuture<ApiResponse<CallReportResult>> stats(
             @AuthenticationPrincipal AuthenticatedUser user, @Valid @RequestBody MediaReportRequests.Stats report,
             HttpServletRequest http) {
-        return reports.stats(user.id(), report, audit(user, http)).thenApply(result -> answer(result,
-                "Call stats recorded", "Call stats ignored: one sample a minute, and one closing sample"));
+        return reports.stats(user.id(), report, AuditTrail.ofRequest(user, http)).thenApply(result ->
+                answer(result, "Call stats recorded",
+                        "Call stats ignored: one sample a minute, and one closing sample"));
     }
 
     private static ApiResponse<CallReportResult> answer(CallReportResult result, String recorded, String ignored) {
         return ApiResponse.ok(result.recorded() ? recorded : ignored, result);
-    }
-
-    private static MetaData audit(AuthenticatedUser user, HttpServletRequest http) {
-        return AuditTrail.of(user, AuditTrail.REST, http.getRemoteAddr());
     }
 }
