@@ -7,6 +7,8 @@ import com.dehive.calling.shared.ErrorCode;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.call.AcceptCallCommand;
 import com.dehive.calling.shared.call.AcceptCallResult;
+import com.dehive.calling.shared.call.CallQualitySampledEvent;
+import com.dehive.calling.shared.call.CallReportResult;
 import com.dehive.calling.shared.call.CallAcceptedEvent;
 import com.dehive.calling.shared.call.CallDeclinedEvent;
 import com.dehive.calling.shared.call.CallEndedEvent;
@@ -20,7 +22,12 @@ import com.dehive.calling.shared.call.EndCallResult;
 import com.dehive.calling.shared.call.EndReason;
 import com.dehive.calling.shared.call.MediaToggledEvent;
 import com.dehive.calling.shared.call.ParticipantDisconnectedEvent;
+import com.dehive.calling.shared.call.ParticipantMediaConnectedEvent;
+import com.dehive.calling.shared.call.ParticipantMediaFailedEvent;
 import com.dehive.calling.shared.call.ParticipantReconnectedEvent;
+import com.dehive.calling.shared.call.ReportCallQualityCommand;
+import com.dehive.calling.shared.call.ReportMediaConnectedCommand;
+import com.dehive.calling.shared.call.ReportMediaFailedCommand;
 import com.dehive.calling.shared.call.ReportParticipantBackCommand;
 import com.dehive.calling.shared.call.ReportParticipantGoneCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
@@ -39,7 +46,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.time.temporal.ChronoUnit;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -55,6 +64,16 @@ public class Call {
     static final String RING_TIMEOUT = "ring-timeout";
     /** Ends a call whose participant vanished and did not come back in time. */
     static final String RECONNECT_GRACE = "reconnect-grace";
+    /**
+     * Quality samples come once a minute; one this much sooner than the participant's last is ignored. Five seconds
+     * short of the minute, so that a client whose timer fires a little early does not lose every other sample.
+     */
+    static final Duration SAMPLE_SPACING = Duration.ofSeconds(55);
+    /**
+     * How long after a connected call ended its participants may send their closing quality sample: the one who
+     * did not hang up learns of the end first.
+     */
+    static final Duration CLOSING_SAMPLE_WINDOW = Duration.ofSeconds(30);
 
     @AggregateIdentifier
     private CallId callId;
@@ -71,6 +90,13 @@ public class Call {
     private final Map<UserId, Instant> away = new HashMap<>();
     /** Whether a reconnect grace was ever scheduled (one may still be, after its participant came back). */
     private boolean anyoneWentAway;
+    /** Participants whose media connection or failure is recorded: each is recorded once. */
+    private final Set<UserId> mediaConnected = new HashSet<>();
+    private final Set<UserId> mediaFailed = new HashSet<>();
+    /** When each participant's last quality sample of the live call was recorded. */
+    private final Map<UserId, Instant> lastSampleAt = new HashMap<>();
+    /** Participants whose closing sample is recorded. */
+    private final Set<UserId> closingSampled = new HashSet<>();
 
     protected Call() {
         // for Axon
@@ -145,7 +171,7 @@ public class Call {
             return ending; // hanging up twice is harmless and answers as the first time
         }
         if (!status.isLive()) {
-            throw new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
+            throw alreadyOver();
         }
         Instant now = now();
         if (status == CallStatus.RINGING && command.actor().equals(callee)) {
@@ -190,10 +216,7 @@ public class Call {
 
     @CommandHandler
     public ToggleMediaResult handle(ToggleMediaCommand command) {
-        requireParticipant(command.actor());
-        if (!status.isLive()) {
-            throw new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
-        }
+        requireLiveParticipant(command.actor());
         boolean byCaller = command.actor().equals(caller);
         Instant now = now();
         apply(new MediaToggledEvent(callId, command.actor(), byCaller ? CallParty.CALLER : CallParty.CALLEE,
@@ -247,6 +270,72 @@ public class Call {
         }
     }
 
+    @CommandHandler
+    public CallReportResult handle(ReportMediaConnectedCommand command) {
+        requireLiveParticipant(command.participant());
+        if (mediaConnected.contains(command.participant())) {
+            return new CallReportResult(callId, false); // the first connection is the one that counts
+        }
+        apply(new ParticipantMediaConnectedEvent(callId, command.participant(), command.timeToConnectMs(),
+                command.localCandidateType(), command.remoteCandidateType(), command.protocol(), now()));
+        return new CallReportResult(callId, true);
+    }
+
+    @CommandHandler
+    public CallReportResult handle(ReportMediaFailedCommand command) {
+        requireLiveParticipant(command.participant());
+        if (mediaFailed.contains(command.participant())) {
+            return new CallReportResult(callId, false);
+        }
+        apply(new ParticipantMediaFailedEvent(callId, command.participant(), command.iceState(), command.reason(),
+                now()));
+        return new CallReportResult(callId, true);
+    }
+
+    /**
+     * While the call is live, one sample a minute per participant (a sooner one is ignored); after a connected call
+     * ended, one closing sample per participant within {@link #CLOSING_SAMPLE_WINDOW}.
+     */
+    @CommandHandler
+    public CallReportResult handle(ReportCallQualityCommand command) {
+        UserId participant = command.participant();
+        requireParticipant(participant);
+        Instant now = now();
+        boolean closing = !status.isLive();
+        if (closing && (acceptedAt == null || now.isAfter(ending.endedAt().plus(CLOSING_SAMPLE_WINDOW)))) {
+            throw alreadyOver();
+        }
+        boolean sampled = closing ? closingSampled.contains(participant)
+                : lastSampleAt.containsKey(participant)
+                && now.isBefore(lastSampleAt.get(participant).plus(SAMPLE_SPACING));
+        if (sampled) {
+            return new CallReportResult(callId, false);
+        }
+        apply(new CallQualitySampledEvent(callId, participant, command.rttMs(), command.jitterMs(),
+                command.audioLossPct(), command.videoLossPct(), command.avgBitrateKbps(), command.freezeCount(),
+                closing, now));
+        return new CallReportResult(callId, true);
+    }
+
+    @EventSourcingHandler
+    void on(ParticipantMediaConnectedEvent event) {
+        mediaConnected.add(event.participant());
+    }
+
+    @EventSourcingHandler
+    void on(ParticipantMediaFailedEvent event) {
+        mediaFailed.add(event.participant());
+    }
+
+    @EventSourcingHandler
+    void on(CallQualitySampledEvent event) {
+        if (event.closing()) {
+            closingSampled.add(event.participant());
+        } else {
+            lastSampleAt.put(event.participant(), event.sampledAt());
+        }
+    }
+
     @EventSourcingHandler
     void on(ParticipantDisconnectedEvent event) {
         away.put(event.participant(), event.disconnectedAt());
@@ -297,6 +386,18 @@ public class Call {
         if (!actor.equals(caller) && !actor.equals(callee)) {
             throw new CallingException(ErrorCode.NOT_A_PARTICIPANT);
         }
+    }
+
+    /** A participant of a call that rings or is connected. */
+    private void requireLiveParticipant(UserId actor) {
+        requireParticipant(actor);
+        if (!status.isLive()) {
+            throw alreadyOver();
+        }
+    }
+
+    private CallingException alreadyOver() {
+        return new CallingException(ErrorCode.INVALID_CALL_STATE, "The call is already " + status.wireName());
     }
 
     private void requireStatus(CallStatus required, String action) {

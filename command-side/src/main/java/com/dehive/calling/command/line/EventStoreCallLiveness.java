@@ -10,8 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Reads the holding call's events: over when its last event ended or declined it; a call with no events yet is
- * live only while another process may still be in the middle of starting it.
+ * Reads the holding call's events: over once one of them ended or declined it (its closing quality samples come
+ * after the end); a call with no events yet is live only while another process may still be in the middle of
+ * starting it.
  */
 public class EventStoreCallLiveness implements CallLiveness {
 
@@ -26,13 +27,15 @@ public class EventStoreCallLiveness implements CallLiveness {
     @Override
     public boolean isLive(CallId call, Instant lineClaimedAt, boolean othersMayBeStartingIt) {
         DomainEventStream events = eventStore.readEvents(call.toString());
-        Object last = null;
-        while (events.hasNext()) {
-            last = events.next().getPayload();
-        }
-        if (last == null) {
+        if (!events.hasNext()) {
             return othersMayBeStartingIt && lineClaimedAt.plus(CallLines.CLAIM_GRACE).isAfter(clock.instant());
         }
-        return !(last instanceof CallEndedEvent || last instanceof CallDeclinedEvent);
+        while (events.hasNext()) {
+            Object event = events.next().getPayload();
+            if (event instanceof CallEndedEvent || event instanceof CallDeclinedEvent) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -7,6 +7,7 @@ import com.dehive.calling.shared.call.CallAcceptedEvent;
 import com.dehive.calling.shared.call.CallDeclinedEvent;
 import com.dehive.calling.shared.call.CallEndedEvent;
 import com.dehive.calling.shared.call.CallEvent;
+import com.dehive.calling.shared.call.CallQualitySampledEvent;
 import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.call.EndReason;
 import com.mongodb.client.MongoClient;
@@ -136,6 +137,16 @@ class CallLinesTest {
     void a_line_whose_call_has_ended_in_the_event_store_is_taken_over() {
         recorded(started(OLD_CALL), accepted(OLD_CALL), ended(OLD_CALL));
         lines.claim(ALICE, OLD_CALL); // the release after that end was lost
+
+        assertThat(lines.claim(ALICE, NEW_CALL)).isTrue();
+        assertThat(lines.holder(ALICE)).isEqualTo(NEW_CALL);
+    }
+
+    @Test
+    void a_line_whose_call_ended_and_then_got_its_closing_quality_samples_is_taken_over() {
+        recorded(started(OLD_CALL), accepted(OLD_CALL), ended(OLD_CALL),
+                new CallQualitySampledEvent(OLD_CALL, BOB, 40, 3, 0.5, 1.0, 900, 0, true, T0.plusSeconds(64)));
+        lines.claim(ALICE, OLD_CALL);
 
         assertThat(lines.claim(ALICE, NEW_CALL)).isTrue();
         assertThat(lines.holder(ALICE)).isEqualTo(NEW_CALL);

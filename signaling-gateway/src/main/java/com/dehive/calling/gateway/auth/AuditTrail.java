@@ -1,6 +1,7 @@
 package com.dehive.calling.gateway.auth;
 
 import com.dehive.calling.shared.audit.AuditMetaData;
+import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.messaging.MetaData;
 
 import java.util.HashMap;
@@ -14,6 +15,11 @@ public final class AuditTrail {
     public static final String SOCKET = "socket";
 
     private AuditTrail() {
+    }
+
+    /** For a command that came over REST, from the request's client address. */
+    public static MetaData ofRequest(AuthenticatedUser user, HttpServletRequest request) {
+        return of(user, REST, request.getRemoteAddr());
     }
 
     /** For a command that came through a socket: the socket's id travels to the events it causes. */

@@ -1,6 +1,7 @@
 package com.dehive.calling.gateway.call;
 
 import com.dehive.calling.shared.call.CallCommand;
+import com.dehive.calling.shared.call.CallReport;
 import com.dehive.calling.shared.query.AwaitProjectionQuery;
 import com.dehive.calling.shared.query.Processors;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -26,8 +27,14 @@ public class CallCommands {
         this.queries = queries;
     }
 
-    /** The command's result, once the call history has every event stored when the command completed. */
+    /**
+     * The command's result, once the call history has every event stored when the command completed. A media report
+     * changes nothing the call's views show, so its answer does not wait for them.
+     */
     public <R> CompletableFuture<R> send(CallCommand command, MetaData metaData) {
+        if (command instanceof CallReport) {
+            return commands.send(command, metaData);
+        }
         return commands.<R>send(command, metaData).thenCompose(result -> queries.query(
                         new AwaitProjectionQuery(Processors.CALL_HISTORY, command.callId().toString(), null),
                         Boolean.class)

@@ -36,7 +36,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
@@ -105,7 +104,7 @@ public class CallController {
         rateLimits.consume(callStartLimit, user.id().toString());
         StartCallCommand command = new StartCallCommand(CallId.newId(), user.profile(),
                 UserId.of(request.targetUserId()), orTrue(request.withVideo()), orTrue(request.withAudio()));
-        return commands.<StartCallResult>send(command, audit(user, http)).thenApply(result -> {
+        return commands.<StartCallResult>send(command, AuditTrail.ofRequest(user, http)).thenApply(result -> {
             log.info("event=call_started call={} caller={} callee={} status={}", result.callId(), user.id(),
                     result.targetUserId(), result.status().wireName());
             return ApiResponse.ok(result.status() == CallStatus.RINGING
@@ -121,7 +120,7 @@ public class CallController {
                                                                    HttpServletRequest http) {
         AcceptCallCommand command = new AcceptCallCommand(CallId.of(request.callId()), user.profile(),
                 orTrue(request.withVideo()), orTrue(request.withAudio()));
-        return commands.<AcceptCallResult>send(command, audit(user, http))
+        return commands.<AcceptCallResult>send(command, AuditTrail.ofRequest(user, http))
                 .thenApply(result -> ApiResponse.ok("Call accepted successfully", result));
     }
 
@@ -132,7 +131,7 @@ public class CallController {
                                                                      @Valid @RequestBody CallRequests.CallReference request,
                                                                      HttpServletRequest http) {
         return commands.<DeclineCallResult>send(new DeclineCallCommand(CallId.of(request.callId()), user.id()),
-                        audit(user, http))
+                        AuditTrail.ofRequest(user, http))
                 .thenApply(result -> ApiResponse.ok("Call declined successfully", result));
     }
 
@@ -146,7 +145,7 @@ public class CallController {
                                                              @Valid @RequestBody CallRequests.CallReference request,
                                                              HttpServletRequest http) {
         return commands.<EndCallResult>send(new EndCallCommand(CallId.of(request.callId()), user.id()),
-                        audit(user, http))
+                        AuditTrail.ofRequest(user, http))
                 .thenApply(result -> ApiResponse.ok("Call ended successfully", result));
     }
 
@@ -159,7 +158,7 @@ public class CallController {
             HttpServletRequest http) {
         ToggleMediaCommand command = new ToggleMediaCommand(CallId.of(request.callId()), user.id(),
                 request.mediaType(), request.state());
-        return commands.<ToggleMediaResult>send(command, audit(user, http))
+        return commands.<ToggleMediaResult>send(command, AuditTrail.ofRequest(user, http))
                 .thenApply(result -> ApiResponse.ok("Media toggled successfully", result));
     }
 
@@ -192,10 +191,6 @@ public class CallController {
             @Pattern(regexp = CallRequests.ID_PATTERN, message = CallRequests.ID_MESSAGE) String callId) {
         return queries.query(new FindCallQuery(CallId.of(callId)), ResponseTypes.optionalInstanceOf(CallView.class))
                 .thenApply(call -> ApiResponse.ok("Call retrieved successfully", visibleTo(user, call)));
-    }
-
-    private static MetaData audit(AuthenticatedUser user, HttpServletRequest http) {
-        return AuditTrail.of(user, AuditTrail.REST, http.getRemoteAddr());
     }
 
     private static CallView visibleTo(AuthenticatedUser user, Optional<CallView> call) {

@@ -8,6 +8,8 @@ import com.dehive.calling.gateway.call.CallCommands;
 import com.dehive.calling.gateway.call.CallRequests;
 import com.dehive.calling.gateway.ratelimit.RateLimits;
 import com.dehive.calling.gateway.relay.OneAtATime;
+import com.dehive.calling.gateway.telemetry.MediaReportRequests;
+import com.dehive.calling.gateway.telemetry.MediaReports;
 import com.dehive.calling.shared.CallId;
 import com.dehive.calling.shared.UserId;
 import com.dehive.calling.shared.call.AcceptCallCommand;
@@ -17,6 +19,7 @@ import com.dehive.calling.shared.call.EndCallCommand;
 import com.dehive.calling.shared.call.StartCallCommand;
 import com.dehive.calling.shared.call.ToggleMediaCommand;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.axonframework.messaging.MetaData;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +28,10 @@ import static com.dehive.calling.gateway.call.CallRequests.orTrue;
 
 /**
  * The call commands a socket sends: {@code startCall}, {@code acceptCall}, {@code declineCall}, {@code endCall},
- * {@code toggleMedia}. Each reads its payload into the REST API's request record and sends the command as the
- * socket's user. One socket's commands are handled one after the other, in the order they came.
+ * {@code toggleMedia}, and the media reports {@code callConnected}, {@code callMediaFailed}, {@code callStats}. Each
+ * reads its payload into the REST API's request record and sends the command as the socket's user. One socket's
+ * commands are handled one after the other, in the order they came (a closing {@code callStats} sent after an
+ * {@code endCall} finds the call ended).
  */
 final class CallCommandListeners implements SocketListeners {
 
@@ -34,11 +39,13 @@ final class CallCommandListeners implements SocketListeners {
     private final SocketPayloads payloads;
     private final RateLimits rateLimits;
     private final RateLimits.Limit callStartLimit;
+    private final MediaReports reports;
     private final OneAtATime<UUID> commandsOfSocket = new OneAtATime<>();
 
     CallCommandListeners(CallCommands commands, SocketPayloads payloads, RateLimits rateLimits,
-                         RateLimits.Limit callStartLimit) {
+                         RateLimits.Limit callStartLimit, MediaReports reports) {
         this.commands = commands;
+        this.reports = reports;
         this.payloads = payloads;
         this.rateLimits = rateLimits;
         this.callStartLimit = callStartLimit;
@@ -51,6 +58,15 @@ final class CallCommandListeners implements SocketListeners {
         ClientEvents.onAuthenticated(rtc, "declineCall", commandsOfSocket, this::declineCall);
         ClientEvents.onAuthenticated(rtc, "endCall", commandsOfSocket, this::endCall);
         ClientEvents.onAuthenticated(rtc, "toggleMedia", commandsOfSocket, this::toggleMedia);
+        ClientEvents.onAuthenticated(rtc, "callConnected", commandsOfSocket, (client, user, payload) ->
+                reports.connected(user.id(), payloads.read(payload, MediaReportRequests.Connected.class),
+                        audit(client, user)));
+        ClientEvents.onAuthenticated(rtc, "callMediaFailed", commandsOfSocket, (client, user, payload) ->
+                reports.failed(user.id(), payloads.read(payload, MediaReportRequests.MediaFailed.class),
+                        audit(client, user)));
+        ClientEvents.onAuthenticated(rtc, "callStats", commandsOfSocket, (client, user, payload) ->
+                reports.stats(user.id(), payloads.read(payload, MediaReportRequests.Stats.class),
+                        audit(client, user)));
     }
 
     private CompletableFuture<?> startCall(SocketIOClient client, AuthenticatedUser user, JsonNode payload) {
@@ -91,7 +107,10 @@ final class CallCommandListeners implements SocketListeners {
      * ack.
      */
     private CompletableFuture<?> send(SocketIOClient client, AuthenticatedUser user, CallCommand command) {
-        return commands.send(command, AuditTrail.ofSocket(user, client.getSessionId().toString(),
-                SocketSession.of(client).clientAddress()));
+        return commands.send(command, audit(client, user));
+    }
+
+    private static MetaData audit(SocketIOClient client, AuthenticatedUser user) {
+        return AuditTrail.ofSocket(user, client.getSessionId().toString(), SocketSession.of(client).clientAddress());
     }
 }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import com.dehive.calling.gateway.relay.Relay;
+import com.dehive.calling.gateway.telemetry.MediaReports;
 import com.dehive.calling.gateway.web.WebProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Validator;
@@ -88,11 +89,11 @@ class SocketConfig {
     SocketServer socketServer(SocketProperties properties, CallCommands commands, SocketPayloads payloads,
                               SocketAuthenticator authenticator, Relay relay, RateLimits rateLimits,
                               RateLimits.Limit callStartLimit, SocketClients clients, CallPresence presence,
-                              WebProperties web) {
+                              WebProperties web, MediaReports reports) {
         return new SocketServer(properties, List.of(
                 new IdentityListeners(authenticator, payloads, presence, properties),
                 new PingListener(),
-                new CallCommandListeners(commands, payloads, rateLimits, callStartLimit),
+                new CallCommandListeners(commands, payloads, rateLimits, callStartLimit, reports),
                 new SignalListeners(relay)), clients, web.cors());
     }
 }
