@@ -2,8 +2,7 @@ package com.dehive.calling.eventstore.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -11,6 +10,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
@@ -60,6 +60,7 @@ public final class LegacyPositions {
     static final Duration OLD_LOOK_BACK = Duration.ofSeconds(1);
     private static final Duration LEASE_TIME = Duration.ofSeconds(30);
     private static final String TOKENS = "trackingtokens";
+    private static final int DUPLICATE_KEY = 11000;
     private static final Logger log = LoggerFactory.getLogger(LegacyPositions.class);
 
     private final MongoDatabase database;
@@ -85,8 +86,10 @@ public final class LegacyPositions {
                 try {
                     positionEvents();
                     convertTokens();
-                    meta.insertOne(new Document("_id", DONE).append("at", Date.from(clock.instant()))
-                            .append("by", nodeId));
+                    // an upsert: a node that waited for the lease may find nothing left to do and say so again
+                    meta.updateOne(Filters.eq("_id", DONE), Updates.combine(
+                            Updates.setOnInsert("at", Date.from(clock.instant())), Updates.setOnInsert("by", nodeId)),
+                            new UpdateOptions().upsert(true));
                 } finally {
                     meta.deleteOne(Filters.and(Filters.eq("_id", LEASE), Filters.eq("owner", nodeId)));
                 }
@@ -106,9 +109,10 @@ public final class LegacyPositions {
                             Filters.eq("owner", nodeId))),
                     Updates.combine(Updates.set("owner", nodeId), Updates.set("until", until)),
                     new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)) != null;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false; // held by another node
+        } catch (MongoException e) {
+            // held by another node: the upsert lost the race to insert the lease (a write or a command error)
+            if (e.getCode() == DUPLICATE_KEY) {
+                return false;
             }
             throw e;
         }

@@ -23,9 +23,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,6 +98,42 @@ class LegacyPositionsTest {
         new LegacyPositions(database, serializer, "node-2", Clock.systemUTC()).assign();
         assertThat(engine.readEvents(null, false).map(event -> ((TrackedEventMessage<?>) event).trackingToken()
                 .position().orElseThrow()).toList()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void nodes_that_start_together_give_every_event_one_position_and_both_start() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            MongoDatabase shared = client.getDatabase("together-" + round);
+            var legacy = MongoEventStorageEngine.builder()
+                    .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(client, shared.getName()).build())
+                    .eventSerializer(serializer).snapshotSerializer(serializer).build();
+            for (int i = 0; i < round % 3; i++) {
+                legacy.appendEvents(event("call-" + i, 0, T0.plusMillis(i)));
+            }
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService nodes = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> started = new ArrayList<>();
+                for (String node : List.of("node-1", "node-2")) {
+                    started.add(nodes.submit(() -> {
+                        start.await();
+                        new LegacyPositions(shared, serializer, node, Clock.systemUTC()).assign();
+                        return null;
+                    }));
+                }
+                for (Future<?> node : started) {
+                    node.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                nodes.shutdownNow();
+            }
+            SequencedEventStorageEngine engine = SequencedEventStorageEngine.builder()
+                    .events(shared.getCollection(EventDocuments.COLLECTION)).eventSerializer(serializer)
+                    .snapshotSerializer(serializer).build();
+            assertThat(engine.readEvents(null, false).map(event -> ((TrackedEventMessage<?>) event).trackingToken()
+                    .position().orElseThrow()).toList()).as("round " + round)
+                    .isEqualTo(java.util.stream.LongStream.range(0, round % 3).boxed().toList());
+        }
     }
 
     private static String name(DomainEventMessage<?> event) {
