@@ -78,11 +78,16 @@ const tokensAnswer = (restUrl) => async () => (await fetch(`${restUrl}/api/dev/t
 })).ok;
 
 /** Starts the service as shipped, in a fresh directory (an empty embedded store), and waits until health says UP. */
+/** jcmd of the JDK the service runs on (a jcmd of another release may not read its answers the same way). */
+function jcmd() {
+  try { return readFileSync(join(root, "calling-service/target/app/calling-service.aot.jvm"), "utf8").trim().replace(/java$/, "jcmd"); } catch { return "jcmd"; }
+}
+
 async function startService(cores, label) {
   const dir = join(workRoot, runId, `service-${cores}core-${label}`);
   mkdirSync(dir, { recursive: true });
   const restPort = 14005, sioPort = 14006;
-  const { command, argv } = serviceCommand(root);
+  const { command, argv, env: launchEnv } = serviceCommand(root);
   const out = openSync(join(dir, "service.log"), "w");
   const origin = Date.now();
   const child = spawn(...splitCommand([...pinTarget(cores), command, ...argv]), {
@@ -91,7 +96,7 @@ async function startService(cores, label) {
       ...process.env, DIRECT_CALLING_PORT: String(restPort), SOCKET_IO_PORT: String(sioPort), CLOUD_HOST: "127.0.0.1",
       AXONIQ_UPDATE_CHECKER_DISABLED: "true", CALL_RATE_LIMIT: "1000000",
       CALLING_SOCKET_FLOODBURST: "1000000", CALLING_SOCKET_FLOODPERSECOND: "1000000",
-      CALLING_RATELIMIT_AUTHFAILURES: "1000000",
+      CALLING_RATELIMIT_AUTHFAILURES: "1000000", ...launchEnv,
     },
   });
   const cpu = cpuSampler(child.pid);
@@ -103,9 +108,9 @@ async function startService(cores, label) {
   return {
     name: "service", pid: child.pid, child, cpu, restUrl, sioUrl: `http://127.0.0.1:${sioPort}`, mongoUri, dir, origin, readyMs,
     async memory() {
-      execFileSync("jcmd", [String(child.pid), "GC.run"], { stdio: "ignore" });
+      execFileSync(jcmd(), [String(child.pid), "GC.run"], { stdio: "ignore" });
       await sleep(500);
-      const info = execFileSync("jcmd", [String(child.pid), "GC.heap_info"], { encoding: "utf8" });
+      const info = execFileSync(jcmd(), [String(child.pid), "GC.heap_info"], { encoding: "utf8" });
       const usedK = Number(/used (\d+)K/.exec(info)[1]);
       return { heap: usedK * 1024, rss: rssBytes(child.pid) };
     },
@@ -146,7 +151,7 @@ async function stop(target) {
   target.cpu.stop();
   if (target.child.exitCode !== null) return;
   if (target.name === "service" && target.jfr) {
-    try { execFileSync("jcmd", [String(target.pid), "JFR.stop", "name=bench"], { stdio: "ignore" }); log(`JFR recording in ${target.jfr}`); } catch (e) { log(`JFR.stop failed: ${e.message}`); }
+    try { execFileSync(jcmd(), [String(target.pid), "JFR.stop", "name=bench"], { stdio: "ignore" }); log(`JFR recording in ${target.jfr}`); } catch (e) { log(`JFR.stop failed: ${e.message}`); }
   }
   const exited = new Promise((r) => target.child.once("exit", r));
   target.child.kill("SIGTERM");
@@ -474,7 +479,7 @@ async function measure(name, cores) {
   pinLoad(process.pid, cores);
   if (args.jfr && name === "service") {
     a.jfr = resolve(String(args.jfr).replace(/(\.jfr)?$/, `-${cores}core.jfr`));
-    execFileSync("jcmd", [String(a.pid), "JFR.start", "name=bench", "settings=profile", `filename=${a.jfr}`], { stdio: "ignore" });
+    execFileSync(jcmd(), [String(a.pid), "JFR.start", "name=bench", "settings=profile", `filename=${a.jfr}`], { stdio: "ignore" });
   }
   let generators = await startGenerators(a, GENERATORS, cores);
   try {
@@ -659,7 +664,7 @@ for (const cores of coreCounts) {
   for (const name of ["service", "peer"]) if (only.has(name)) byCores[cores][name] = await measure(name, cores);
 }
 
-const java = spawnSync(serviceCommand(root).command, ["-version"], { encoding: "utf8" }).stderr?.trim() || "java";
+const java = spawnSync("sh", ["-c", `"$(cat '${root}/calling-service/target/app/calling-service.aot.jvm' 2>/dev/null || echo java)" -version`], { encoding: "utf8" }).stderr?.trim() || "java";
 const report = [
   `Run ${runId}${quick ? " (--quick)" : ""} on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; service command: \`${[serviceCommand(root).command, ...serviceCommand(root).argv].join(" ").replace(root + "/", "")}\``,
   "",
