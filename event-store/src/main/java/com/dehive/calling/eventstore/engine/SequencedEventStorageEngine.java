@@ -61,6 +61,8 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
     private final ReentrantLock appending = new ReentrantLock();
     /** The position the next append tries; -1 when unknown (at start, and after another node took one). */
     private long nextPosition = -1;
+    /** The position of the last event this node appended; -1 before its first append. */
+    private volatile long lastAppended = -1;
 
     private SequencedEventStorageEngine(Builder builder) {
         super(builder);
@@ -97,6 +99,7 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
                 try {
                     this.events.insertOne(commit);
                     nextPosition = first + EventDocuments.eventCount(commit);
+                    lastAppended = nextPosition - 1;
                     return;
                 } catch (MongoWriteException e) {
                     if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -119,6 +122,14 @@ public class SequencedEventStorageEngine extends BatchingEventStorageEngine {
     private boolean sequenceTaken(Document commit) {
         return events.find(Filters.and(Filters.eq(AGGREGATE, commit.getString(AGGREGATE)),
                 Filters.eq(SEQUENCE, commit.get(SEQUENCE)))).limit(1).first() != null;
+    }
+
+    /**
+     * The position of the last event this node appended, -1 before its first append: known without asking the store,
+     * and at least the position of every event a command handled here has stored.
+     */
+    public long lastAppendedPosition() {
+        return lastAppended;
     }
 
     /** The last position stored, -1 for an empty stream. */

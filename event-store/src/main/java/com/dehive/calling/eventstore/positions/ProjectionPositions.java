@@ -1,5 +1,6 @@
 package com.dehive.calling.eventstore.positions;
 
+import com.dehive.calling.eventstore.engine.SequencedEventStorageEngine;
 import com.dehive.calling.shared.query.AwaitProjectionQuery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.queryhandling.QueryHandler;
@@ -59,6 +61,7 @@ public class ProjectionPositions implements DisposableBean {
     private static final long REMOTE_READ_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final EventProcessingConfiguration processors;
+    private final EventStorageEngine events;
     private final EventStore eventStore;
     private final MongoTemplate mongo;
     private final Serializer serializer;
@@ -77,10 +80,12 @@ public class ProjectionPositions implements DisposableBean {
         return thread;
     });
 
-    public ProjectionPositions(@Lazy EventProcessingConfiguration processors, @Lazy EventStore eventStore,
+    public ProjectionPositions(@Lazy EventProcessingConfiguration processors, EventStorageEngine events,
+                               @Lazy EventStore eventStore,
                                MongoTemplate mongo, Serializer serializer, MeterRegistry meters,
                                @Value("${calling.processing.read-your-writes-bound:3s}") Duration bound) {
         this.processors = processors;
+        this.events = events;
         this.eventStore = eventStore;
         this.mongo = mongo;
         this.serializer = serializer;
@@ -95,8 +100,7 @@ public class ProjectionPositions implements DisposableBean {
 
     @QueryHandler
     public CompletableFuture<Boolean> handle(AwaitProjectionQuery query) {
-        long position = query.position() != null ? query.position()
-                : eventStore.createHeadToken().position().orElse(-1);
+        long position = query.position() != null ? query.position() : lastAppended();
         if (position < 0 || reach(query.projection(), query.callId(), position, false) == Reach.PASSED) {
             return CompletableFuture.completedFuture(true);
         }
@@ -105,6 +109,15 @@ public class ProjectionPositions implements DisposableBean {
         // the batch that passes the position may have committed since the look above, before the waiter was there
         requestCheck();
         return waiter.done;
+    }
+
+    /**
+     * The edges ask after a command this node handled: its events are this node's last appended or before them, which
+     * the storage engine knows without asking the store for its head (a store query per command answered, before).
+     */
+    private long lastAppended() {
+        return events instanceof SequencedEventStorageEngine sequenced ? sequenced.lastAppendedPosition()
+                : eventStore.createHeadToken().position().orElse(-1);
     }
 
     /** Called when a projection has moved on: a waiter may be done. */

@@ -1,6 +1,7 @@
 package com.dehive.calling.eventstore.positions;
 
 import com.dehive.calling.eventstore.embedded.EmbeddedStore;
+import com.dehive.calling.eventstore.engine.SequencedEventStorageEngine;
 import com.dehive.calling.shared.query.AwaitProjectionQuery;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -42,6 +43,7 @@ class ProjectionPositionsTest {
     private final JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
     private final AtomicReference<Map<Integer, EventTrackerStatus>> status = new AtomicReference<>(Map.of());
     private final AtomicInteger statusReads = new AtomicInteger();
+    private final SequencedEventStorageEngine engine = mock(SequencedEventStorageEngine.class);
     private EmbeddedStore store;
     private MongoClient client;
     private MongoTemplate mongo;
@@ -60,7 +62,8 @@ class ProjectionPositionsTest {
         });
         EventProcessingConfiguration processing = mock(EventProcessingConfiguration.class);
         when(processing.eventProcessor(PROJECTION, StreamingEventProcessor.class)).thenReturn(Optional.of(processor));
-        positions = new ProjectionPositions(processing, mock(EventStore.class), mongo, serializer,
+        when(engine.lastAppendedPosition()).thenReturn(7L);
+        positions = new ProjectionPositions(processing, engine, mock(EventStore.class), mongo, serializer,
                 new SimpleMeterRegistry(), Duration.ofMillis(700));
     }
 
@@ -81,6 +84,19 @@ class ProjectionPositionsTest {
         assertThat(statusReads.get()).as("reads of the processor's status while nothing changed").isLessThan(4);
 
         status.set(Map.of(0, atPosition(5)));
+        positions.batchCommitted();
+        assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void an_answer_without_a_position_waits_for_the_events_this_node_appended() throws Exception {
+        status.set(Map.of(0, atPosition(6)));
+
+        CompletableFuture<Boolean> answer = positions.handle(new AwaitProjectionQuery(PROJECTION, "call-1", null));
+        Thread.sleep(100);
+        assertThat(answer).isNotDone();
+
+        status.set(Map.of(0, atPosition(7)));
         positions.batchCommitted();
         assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
     }
