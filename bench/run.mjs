@@ -111,7 +111,9 @@ async function startService(cores, label) {
       execFileSync(jcmd(), [String(child.pid), "GC.run"], { stdio: "ignore" });
       await sleep(500);
       const info = execFileSync(jcmd(), [String(child.pid), "GC.heap_info"], { encoding: "utf8" });
-      const usedK = Number(/used (\d+)K/.exec(info)[1]);
+      // G1 reports one heap, the serial collector (one CPU) its two generations: the heap is their sum
+      const usedK = [...info.matchAll(/^\s*(?:garbage-first heap|def new generation|tenured generation|DefNew|Tenured)\b.*?used (\d+)K/gm)]
+        .reduce((total, m) => total + Number(m[1]), 0);
       return { heap: usedK * 1024, rss: rssBytes(child.pid) };
     },
     async metrics() {
