@@ -31,14 +31,14 @@ const P = quick ? {
   setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: Number(args["setup-warmup-seconds"] ?? 30) * 1000,
   setupMs: 15000, idleConnections: 2000, idleSocketsMs: 26000, idleMs: 15000,
   replayEvents: Number(args["replay-events"] ?? 30000), replayTimeoutMs: 60000,
-  starts: Number(args.starts ?? 1), coldRelayMs: 20000,
+  starts: Number(args.starts ?? 1), coldRelayMs: 20000, coldCalls: 100, coldWindow: 20, coldWarmMs: 8000,
 } : {
   relayCalls: 500, relayWindow: 4, relayWarmupMs: 5000, relayMs: 20000,
   latencyCalls: 1000, latencyRate: 2000, latencyWarmupMs: 5000, latencyMs: 30000,
   setupConcurrency: Number(args["setup-concurrency"] ?? 32), setupWarmupMs: Number(args["setup-warmup-seconds"] ?? 150) * 1000,
   setupMs: 60000, idleConnections: 10000, idleSocketsMs: 51000, idleMs: 30000,
   replayEvents: Number(args["replay-events"] ?? 300000), replayTimeoutMs: Number(args["replay-seconds"] ?? 120) * 1000,
-  starts: Number(args.starts ?? 3), coldRelayMs: 40000,
+  starts: Number(args.starts ?? 3), coldRelayMs: 40000, coldCalls: 100, coldWindow: 20, coldWarmMs: 15000,
 };
 const GENERATORS = 2;
 const COLD_WINDOW = [7, 10]; // figure 8 reads the cold run in the seconds [7, 10) after the process started
@@ -288,7 +288,17 @@ async function relayThroughputFigure(target, generators) {
     await quiesce(target);
   }
   const best = runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-  return { runs, perSecond: best.perSecond, cpuPerMessage: Math.min(...runs.map((r) => r.cpuPerMessage)), twoGenerators: runs[1] };
+  // Figure 8's load (fewer calls, set up within seconds of a cold start, with as many messages in flight), warm: the
+  // value the cold process is compared with
+  const calls = await onAll(generators, target, "relaySetup", (i) => ({ calls: split(P.coldCalls, generators.length, i), prefix: "cw" }));
+  const run = await onAll(generators, target, "relayThroughput", () => ({ window: P.coldWindow, warmupMs: 2000, durationMs: P.coldWarmMs }));
+  const from = Math.max(...run.results.map((r) => r.from)), to = Math.min(...run.results.map((r) => r.to));
+  const received = sum(run.results.map((r) => r.received));
+  const coldShape = { calls: sum(calls.results.map((r) => r.calls)), perSecond: received / ((to - from) / 1000), cpuPerMessage: target.cpu.between(from, to) / received };
+  log(`${target.name} relay of figure 8's load, warm: ${Math.round(coldShape.perSecond)} msg/s over ${coldShape.calls} calls, ${us(coldShape.cpuPerMessage)}/msg`);
+  await Promise.all(generators.map((g) => g.call("relayTeardown")));
+  await quiesce(target);
+  return { runs, perSecond: best.perSecond, cpuPerMessage: Math.min(...runs.map((r) => r.cpuPerMessage)), coldShape };
 }
 
 async function relayLatencyFigure(target, generators) {
@@ -386,7 +396,7 @@ function coldReading(series, cpu, origin, warmRate, span) {
     if (sum(series.slice(k - span + 1, k + 1)) / span >= 0.9 * warmRate) reached = k + 1;
   }
   const perSecond = series.map((n, k) => ({ s: k + 1, n, cpu: cpuIn(k, k + 1) }));
-  return { at10, reachedAfter: reached, perSecond };
+  return { at10, reachedAfter: reached, perSecond, firstSecond: series.findIndex((x) => x > 0) + 1 };
 }
 
 /** A dev token from the service (`POST /api/dev/tokens`), for the given user (and roles). */
@@ -504,19 +514,18 @@ async function measure(name, cores) {
   }
 
   // process B
-  if (figures.has(8) && out.relay?.twoGenerators) {
+  if (figures.has(8) && out.relay?.coldShape) {
     const b = await startTarget(name, cores, "cold-relay");
     out.starts.push(b.readyMs);
     log(`${name} on ${cores} core(s) ready after ${b.readyMs} ms (pid ${b.pid}); relay from cold`);
     generators = await startGenerators(b, GENERATORS, cores);
     const cpu = b.cpu;
     try {
-      await onAll(generators, b, "relaySetup", (i) => ({ calls: split(P.relayCalls, GENERATORS, i), prefix: "cold" }));
-      const run = await onAll(generators, b, "relayThroughput", () => ({ window: P.relayWindow, warmupMs: 0, durationMs: P.coldRelayMs, origin: b.origin }));
+      await onAll(generators, b, "relaySetup", (i) => ({ calls: split(P.coldCalls, GENERATORS, i), prefix: "cold" }));
+      const run = await onAll(generators, b, "relayThroughput", () => ({ window: P.coldWindow, warmupMs: 0, durationMs: P.coldRelayMs, origin: b.origin }));
       const series = mergeSeries(run.results.map((r) => r.series));
-      const warm = out.relay.twoGenerators;
+      const warm = out.relay.coldShape;
       out.coldRelay = coldReading(series, cpu, b.origin, warm.perSecond, 3);
-      out.coldRelay.firstSecond = series.findIndex((x) => x > 0) + 1;
       log(`${name} relay from cold: ${Math.round(out.coldRelay.at10.rate)} msg/s and ${us(out.coldRelay.at10.cpuPerUnit)}/msg at 7-10 s (warm ${Math.round(warm.perSecond)} msg/s, ${us(warm.cpuPerMessage)}/msg); 90% of warm after ${out.coldRelay.reachedAfter ?? "never"} s`);
     } catch (e) {
       log(`${name} cold relay failed: ${e.message}`);
@@ -570,15 +579,15 @@ function table(results, cores) {
       `${sec(median(p.starts ?? []))}`, fx(ratio(median(s.starts ?? []), median(p.starts ?? []))), `≤ ${limit / 1000} s`, check(worst, (x) => x <= limit));
   }
   if (s.coldRelay?.at10 || p.coldRelay?.at10) {
-    const w = (t) => t.relay?.twoGenerators?.cpuPerMessage;
+    const w = (t) => t.relay?.coldShape?.cpuPerMessage;
     const rs = ratio(s.coldRelay?.at10?.cpuPerUnit, w(s)), rp = ratio(p.coldRelay?.at10?.cpuPerUnit, w(p));
-    row("8. relay CPU per message 7-10 s after start, against warm (figure 1)", `${us(s.coldRelay?.at10?.cpuPerUnit)} (${fx(rs)})`, `${us(p.coldRelay?.at10?.cpuPerUnit)} (${fx(rp)})`, "", "≤ 1.2× warm", check(rs, (x) => x <= 1.2));
-    row("8. relay throughput reaches 90% of warm (3 s average) after", sec((s.coldRelay?.reachedAfter ?? NaN) * 1000), sec((p.coldRelay?.reachedAfter ?? NaN) * 1000), "", "", null);
+    row(`8. relay CPU per message 7-10 s after start (${P.coldCalls} calls, ${P.coldWindow} in flight each way), against warm`, `${us(s.coldRelay?.at10?.cpuPerUnit)} (${fx(rs)})`, `${us(p.coldRelay?.at10?.cpuPerUnit)} (${fx(rp)})`, "", "≤ 1.2× warm", check(rs, (x) => x <= 1.2));
+    row("8. relay throughput reaches 90% of warm (3 s average) after (relaying from)", `${sec((s.coldRelay?.reachedAfter ?? NaN) * 1000)} (${sec((s.coldRelay?.firstSecond ?? NaN) * 1000 - 1000)})`, `${sec((p.coldRelay?.reachedAfter ?? NaN) * 1000)} (${sec((p.coldRelay?.firstSecond ?? NaN) * 1000 - 1000)})`, "", "", null);
   }
   if (s.coldSetups || p.coldSetups) {
     const rs = ratio(s.coldSetups?.at10?.rate, s.setup?.perSecond), rp = ratio(p.coldSetups?.at10?.rate, p.setup?.perSecond);
     row("8. setups/s 7-10 s after start, against warm (figure 3)", `${num(s.coldSetups?.at10?.rate, 1)} (${fx(rs)})`, `${num(p.coldSetups?.at10?.rate, 1)} (${fx(rp)})`, "", "≥ 0.8× warm", check(rs, (x) => x >= 0.8));
-    row("8. setups reach 90% of warm (5 s average) after", sec((s.coldSetups?.reachedAfter ?? NaN) * 1000), sec((p.coldSetups?.reachedAfter ?? NaN) * 1000), "", "", null);
+    row("8. setups reach 90% of warm (5 s average) after (completing from)", `${sec((s.coldSetups?.reachedAfter ?? NaN) * 1000)} (${sec((s.coldSetups?.firstSecond ?? NaN) * 1000 - 1000)})`, `${sec((p.coldSetups?.reachedAfter ?? NaN) * 1000)} (${sec((p.coldSetups?.firstSecond ?? NaN) * 1000 - 1000)})`, "", "", null);
   }
   if (s.relay?.runs || p.relay?.runs) {
     const r = ratio(s.relay?.perSecond, p.relay?.perSecond);
