@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# One command for the benchmark of issue 7: builds the service jar, installs the Node side (socket.io peer, load
-# generator, mongodb driver), then measures the calling service and the Node socket.io peer one after the other with
-# the same load generator and prints the table (also written to bench/results/latest.md).
-#   bash bench/run.sh            # full run (about 17 minutes on 2 cores)
-#   bash bench/run.sh --quick    # smoke run of a few minutes: shorter phases, fewer connections and events
-# Other options are passed to bench/run.mjs: --only=service|peer, --figures=1,2,3,4,5,6, --jfr=/tmp/x.jfr,
-# --setup-concurrency=N, --setup-warmup-seconds=S, --replay-events=N.
+# One command for the benchmark (docs/benchmarks.md): builds the service (its launcher and AOT cache, as shipped),
+# installs the Node side (socket.io peer, load generator, mongodb driver), then measures the calling service and the
+# Node socket.io peer one after the other with the same load generator, on two cores and then on one, and prints the
+# tables (also written to bench/results/latest.md).
+#   bash bench/run.sh            # full run (about an hour)
+#   bash bench/run.sh --quick    # smoke run of about a quarter of an hour: shorter phases, fewer connections and events
+# Other options are passed to bench/run.mjs: --cores=2,1, --only=service|peer, --figures=1,...,9, --jfr=/tmp/x.jfr,
+# --setup-concurrency=N, --setup-warmup-seconds=S, --replay-events=N, --replay-seconds=S, --starts=N.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

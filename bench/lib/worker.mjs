@@ -160,27 +160,46 @@ function isCandidate(packet) {
 const candidatePacket = (callId, n) =>
   RTC_EVENT + JSON.stringify(["iceCandidate", { call_id: callId, candidate: candidate(n), sdpMid: "0", sdpMLineIndex: 0 }]);
 
-/** Closed loop: every call keeps `window` candidates in flight each way; a delivered one sends the next. */
-async function relayThroughput({ window, warmupMs, durationMs }) {
+/** Counts per second since `origin` (a Date.now() time shared with the parent): [second] = count. */
+function perSecond(origin) {
+  const series = [];
+  return {
+    series,
+    add(n = 1) {
+      const k = Math.floor((Date.now() - origin) / 1000);
+      series[k] = (series[k] ?? 0) + n;
+    },
+  };
+}
+
+/**
+ * Closed loop: every call keeps `window` candidates in flight each way; a delivered one sends the next. With an
+ * `origin`, deliveries are also counted per second since it (the cold-start figure).
+ */
+async function relayThroughput({ window, warmupMs, durationMs, origin }) {
   let received = 0, running = true;
   errorsSeen = 0;
   const undo = [];
+  const counts = origin ? perSecond(origin) : null;
+  // counted per turn of the event loop, not per message: Date.now() per message would cost the generator
+  let pending = 0;
+  const count = counts ? () => { if (pending++ === 0) setImmediate(() => { counts.add(pending); pending = 0; }); } : () => {};
   const senders = pairs.map(({ callId, caller, callee }, i) => {
     const toCallee = candidatePacket(callId, 2 * i), toCaller = candidatePacket(callId, 2 * i + 1);
     const fromCaller = () => writeCorked(caller.io.engine, toCallee), fromCallee = () => writeCorked(callee.io.engine, toCaller);
-    undo.push(takePackets(caller, (packet) => { if (isCandidate(packet)) { received++; if (running) fromCallee(); } }));
-    undo.push(takePackets(callee, (packet) => { if (isCandidate(packet)) { received++; if (running) fromCaller(); } }));
+    undo.push(takePackets(caller, (packet) => { if (isCandidate(packet)) { received++; count(); if (running) fromCallee(); } }));
+    undo.push(takePackets(callee, (packet) => { if (isCandidate(packet)) { received++; count(); if (running) fromCaller(); } }));
     return [fromCaller, fromCallee];
   });
   for (const [fromCaller, fromCallee] of senders) for (let w = 0; w < window; w++) { fromCaller(); fromCallee(); }
   await sleep(warmupMs);
-  const r0 = received, c0 = cpuNow(), t0 = performance.now();
+  const r0 = received, c0 = cpuNow(), t0 = performance.now(), from = Date.now();
   await sleep(durationMs);
-  const r1 = received, c1 = cpuNow(), t1 = performance.now();
+  const r1 = received, c1 = cpuNow(), t1 = performance.now(), to = Date.now();
   running = false;
   await sleep(1000); // let what is in flight drain
   for (const restore of undo) restore();
-  return { received: r1 - r0, seconds: (t1 - t0) / 1000, cpuMs: c1 - c0, errors: errorsSeen };
+  return { received: r1 - r0, seconds: (t1 - t0) / 1000, cpuMs: c1 - c0, errors: errorsSeen, series: counts?.series, from, to };
 }
 
 /** Open loop: `rate` candidates per second from this process, spread over its calls and both directions. */
@@ -238,7 +257,7 @@ async function relayTeardown() {
   return {};
 }
 
-// ---- call setups (figure 3) and projection lag probes (figure 5) ----
+// ---- call setups (figures 3 and 8) ----
 async function flow(prefix, i) {
   const a = `${prefix}w${index}c${i}`, b = `${prefix}w${index}d${i}`;
   const t0 = performance.now();
@@ -280,55 +299,31 @@ async function flow(prefix, i) {
   }
 }
 
-async function lagProbe(prefix, i, stopAt, samples) {
-  const a = `${prefix}w${index}p${i}`, b = `${prefix}w${index}q${i}`;
-  const [ta] = await Promise.all([token(a)]);
-  const headers = { "content-type": "application/json", authorization: `Bearer ${ta}` };
-  const res = await fetch(`${restUrl}/api/calls/start`, { method: "POST", headers, body: JSON.stringify({ target_user_id: b }), signal: AbortSignal.timeout(15000) });
-  const appended = performance.now(); // the start is answered once its event is in the store
-  const started = await res.json();
-  const callId = started?.data?.call_id;
-  if (!callId) throw new Error(`probe start refused: ${res.status}`);
-  for (;;) {
-    const poll = await fetch(`${restUrl}/api/calls/active`, { headers, signal: AbortSignal.timeout(15000) });
-    const body = await poll.json();
-    if (body?.data?.call_id === callId) { samples.push(performance.now() - appended); break; }
-    if (performance.now() - appended > 10000) { samples.push(10000); break; }
-    await sleep(1);
-  }
-  await fetch(`${restUrl}/api/calls/end`, { method: "POST", headers, body: JSON.stringify({ call_id: callId }), signal: AbortSignal.timeout(15000) });
-}
-
-async function setups({ concurrency, warmupMs, durationMs, prefix, probesPerSecond }) {
-  const latencies = [], lags = [];
+/**
+ * `concurrency` loops of whole flows for `warmupMs + durationMs`; flows completed in the last `durationMs` are the
+ * figure. With an `origin`, every completed flow is also counted per second since it (the cold-start figure).
+ */
+async function setups({ concurrency, warmupMs, durationMs, prefix, origin }) {
+  const latencies = [];
   let completed = 0, failed = 0, counter = 0, recording = false, lastError = null;
+  const counts = origin ? perSecond(origin) : null;
   const start = performance.now();
   const stopAt = start + warmupMs + durationMs;
-  let c0 = 0, t0 = 0;
-  setTimeout(() => { recording = true; c0 = cpuNow(); t0 = performance.now(); }, warmupMs);
+  let c0 = 0, t0 = 0, from = 0;
+  setTimeout(() => { recording = true; c0 = cpuNow(); t0 = performance.now(); from = Date.now(); }, warmupMs);
   const loops = Array.from({ length: concurrency }, async () => {
     while (performance.now() < stopAt) {
       const i = counter++;
       try {
         const ms = await flow(prefix, i);
+        counts?.add();
         if (recording && performance.now() <= stopAt) { completed++; latencies.push(ms); }
       } catch (e) { failed++; lastError = e.message; }
     }
   });
-  const probes = (async () => {
-    if (!probesPerSecond) return;
-    let p = 0;
-    while (performance.now() < stopAt) {
-      const began = performance.now();
-      const mine = [];
-      try { await lagProbe(prefix, p++, stopAt, mine); } catch (e) { lastError = e.message; }
-      if (recording) lags.push(...mine);
-      await sleep(Math.max(0, 1000 / probesPerSecond - (performance.now() - began)));
-    }
-  })();
-  await Promise.all([...loops, probes]);
+  await Promise.all(loops);
   const seconds = (Math.min(performance.now(), stopAt) - t0) / 1000;
-  return { completed, failed, latencies, lags, seconds, cpuMs: cpuNow() - c0, lastError };
+  return { completed, failed, latencies, seconds, cpuMs: cpuNow() - c0, lastError, series: counts?.series, from, to: from + seconds * 1000 };
 }
 
 const phases = { idleConnect, idleClose, relaySetup, relayThroughput, relayLatency, relayTeardown, setups };

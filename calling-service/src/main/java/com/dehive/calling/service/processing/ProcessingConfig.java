@@ -57,8 +57,8 @@ class ProcessingConfig {
 
     /**
      * Each projection: {@code segments} segments (fixed when its tokens are first made), as many threads on a node,
-     * batches of up to {@code batchSize} events under one unit of work and one token write. The call history tells
-     * the waiters for it as soon as a batch has committed.
+     * batches of up to {@code batchSize} events under one unit of work and one token write. Each tells the waiters
+     * for it (ProjectionPositions) as soon as a batch has committed.
      */
     @Bean
     ConfigurerModule projections(@Value("${calling.processing.segments}") int segments,
@@ -67,8 +67,8 @@ class ProcessingConfig {
         return configurer -> {
             var processing = configurer.eventProcessing();
             for (String projection : PROJECTIONS) {
-                EventTrackerStatusChangeListener listener = projection.equals(Processors.CALL_HISTORY)
-                        ? new BatchCommitted(positions) : EventTrackerStatusChangeListener.noOp();
+                // every projection may be waited for: the call history by the edges, all of them by the check
+                EventTrackerStatusChangeListener listener = new BatchCommitted(positions);
                 processing.registerTrackingEventProcessor(projection,
                         org.axonframework.config.Configuration::eventStore,
                         config -> TrackingEventProcessorConfiguration.forParallelProcessing(segments)
@@ -116,7 +116,7 @@ class ProcessingConfig {
         };
     }
 
-    /** Tells the waiters for the call history that it has moved on, once a batch has committed. */
+    /** Tells the waiters for a projection that it has moved on, once a batch has committed. */
     record BatchCommitted(ProjectionPositions positions) implements EventTrackerStatusChangeListener {
 
         @Override

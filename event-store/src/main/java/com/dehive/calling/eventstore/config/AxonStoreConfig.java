@@ -3,6 +3,7 @@ package com.dehive.calling.eventstore.config;
 import com.dehive.calling.eventstore.engine.EventDocuments;
 import com.dehive.calling.eventstore.engine.LegacyPositions;
 import com.dehive.calling.eventstore.engine.SequencedEventStorageEngine;
+import com.dehive.calling.eventstore.tokens.RecentClaimsTokenStore;
 import com.dehive.calling.shared.call.upcast.CallStartedEventUpcaster;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -79,13 +80,14 @@ class AxonStoreConfig {
 
     /**
      * Several nodes share the tokens of the projections; a node that stops renewing its claims loses them after the
-     * claim timeout, and another node's processor takes the segments over.
+     * claim timeout, and another node's processor takes the segments over. A claim is renewed by the store at most
+     * every quarter of the timeout ({@link RecentClaimsTokenStore}).
      */
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer,
                           @Value("${calling.processing.claim-timeout}") Duration claimTimeout,
                           @Value("${calling.node-id}") String nodeId) {
-        return MongoTokenStore.builder()
+        MongoTokenStore tokens = MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .transactionManager(NoTransactionManager.instance())
@@ -93,5 +95,6 @@ class AxonStoreConfig {
                 // claims name the node as everything else does (events' metadata, deadlines, presence)
                 .nodeId(nodeId)
                 .build();
+        return new RecentClaimsTokenStore(tokens, claimTimeout.dividedBy(4));
     }
 }

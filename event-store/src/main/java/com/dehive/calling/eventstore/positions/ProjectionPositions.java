@@ -31,7 +31,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,12 +42,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * run behind the commands (each is its own processor), so a client that reads right after a command could miss
  * what it just did; the edges ask this before they answer, and a client's next read shows its own writes.
  *
- * <p>A segment this node processes is asked directly (its status counts committed batches only); a segment another
- * node holds is read from the token store, which its node writes after each batch. Waiters are checked every few
- * milliseconds, and at once when the projection reports a batch committed ({@link #batchCommitted}); with no waiter
- * nothing runs. A projection that does not get there within the bound is answered {@code false}, counted, and the
- * command answered anyway: a stuck projection must not stop calls. Axon has no wait for a processor's position;
- * without one, 69 of 200 rounds of four clients doing start/read/end/read missed their own write.
+ * <p>A segment this node processes is asked directly (its status counts committed batches only), and its waiters are
+ * checked when the projection reports a batch committed ({@link #batchCommitted}): nothing polls for them. A segment
+ * another node holds is read from the token store, which its node writes after each batch; only while some waiter
+ * depends on one are waiters checked every few milliseconds. Polling every 5 ms whatever the segments, the checker
+ * woke 200 times a second throughout the bench's call-setup load on a node that held every segment (issue 24). A
+ * projection that does not get there within the bound is answered {@code false}, counted, and the command answered
+ * anyway: a stuck projection must not stop calls.
  */
 @Component
 public class ProjectionPositions implements DisposableBean {
@@ -65,7 +68,9 @@ public class ProjectionPositions implements DisposableBean {
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
     private final Map<String, RemoteToken> remoteTokens = new ConcurrentHashMap<>();
     private final Map<String, StoredSegments> storedSegments = new ConcurrentHashMap<>();
-    private final AtomicBoolean checkScheduled = new AtomicBoolean();
+    private final AtomicBoolean checkQueued = new AtomicBoolean();
+    /** The next check nothing else would trigger: the earliest bound, or the next poll of another node's segment. */
+    private ScheduledFuture<?> timedCheck;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "projection-positions");
         thread.setDaemon(true);
@@ -90,87 +95,119 @@ public class ProjectionPositions implements DisposableBean {
 
     @QueryHandler
     public CompletableFuture<Boolean> handle(AwaitProjectionQuery query) {
-        // with no position given: every event this node appended, the asking command's among them
+        // with no position given: every event this node appended, the asking command's among them (known without
+        // asking the store for its head)
         long position = query.position() != null ? query.position() : appended.lastAppendedHere();
-        if (position < 0 || passed(query.projection(), query.callId(), position, false)) {
+        if (position < 0 || reach(query.projection(), query.callId(), position, false) == Reach.PASSED) {
             return CompletableFuture.completedFuture(true);
         }
         Waiter waiter = new Waiter(query.projection(), query.callId(), position, System.nanoTime());
         waiters.add(waiter);
-        scheduleCheck(CHECK_EVERY_MILLIS);
+        // the batch that passes the position may have committed since the look above, before the waiter was there
+        requestCheck();
         return waiter.done;
     }
 
     /** Called when a projection has moved on: a waiter may be done. */
     public void batchCommitted() {
         if (!waiters.isEmpty()) {
-            scheduleCheck(0);
+            requestCheck();
         }
     }
 
-    private void scheduleCheck(long delayMillis) {
-        if (checkScheduled.compareAndSet(false, true)) {
+    private void requestCheck() {
+        if (checkQueued.compareAndSet(false, true)) {
             try {
-                checker.schedule(this::check, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                checkScheduled.set(false); // shutting down: the waiters are answered by destroy()
+                checker.execute(this::check);
+            } catch (RejectedExecutionException e) {
+                checkQueued.set(false); // shutting down: the waiters are answered by destroy()
             }
         }
     }
 
+    /** Runs on the checker's thread only. */
     private void check() {
-        checkScheduled.set(false);
+        checkQueued.set(false);
         long now = System.nanoTime();
+        long nextBound = Long.MAX_VALUE;
+        boolean elsewhere = false;
         for (Waiter waiter : waiters) {
             try {
-                if (passed(waiter.projection, waiter.callId, waiter.position, true)) {
-                    finish(waiter, true, now);
+                Reach reach = reach(waiter.projection, waiter.callId, waiter.position, true);
+                if (reach == Reach.PASSED) {
+                    finish(waiter, true);
                 } else if (now - waiter.since > bound.toNanos()) {
                     timeouts.increment();
                     log.warn("event=read_your_writes_timeout projection={} position={} waited_ms={}",
                             waiter.projection, waiter.position, bound.toMillis());
-                    finish(waiter, false, now);
+                    finish(waiter, false);
+                } else {
+                    nextBound = Math.min(nextBound, waiter.since + bound.toNanos() - now);
+                    elsewhere |= reach == Reach.BEHIND_ELSEWHERE;
                 }
             } catch (RuntimeException e) {
                 log.warn("event=read_your_writes_check_failed projection={} error={}", waiter.projection,
                         e.toString());
-                finish(waiter, false, now);
+                finish(waiter, false);
             }
         }
+        if (timedCheck != null) {
+            timedCheck.cancel(false);
+            timedCheck = null;
+        }
         if (!waiters.isEmpty()) {
-            scheduleCheck(CHECK_EVERY_MILLIS);
+            long delay = elsewhere ? TimeUnit.MILLISECONDS.toNanos(CHECK_EVERY_MILLIS) : nextBound + 1;
+            try {
+                timedCheck = checker.schedule(this::check, Math.max(0, delay), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the waiters are answered by destroy()
+            }
         }
     }
 
-    private void finish(Waiter waiter, boolean caughtUp, long now) {
+    private void finish(Waiter waiter, boolean caughtUp) {
         if (waiters.remove(waiter)) {
-            waits.record(now - waiter.since, TimeUnit.NANOSECONDS);
+            waits.record(System.nanoTime() - waiter.since, TimeUnit.NANOSECONDS);
             waiter.done.complete(caughtUp);
         }
     }
 
+    /** How far a projection stands from a position; only a segment read from the store is polled for. */
+    private enum Reach {
+        PASSED,
+        /** Behind, in segments this node processes: their next batch tells ({@link #batchCommitted}). */
+        BEHIND_HERE,
+        /** Behind, or not known yet, in a segment another node holds (or none holds yet): polled. */
+        BEHIND_ELSEWHERE
+    }
+
     /** Whether every segment that holds the call's events (every segment, with no call) has passed the position. */
-    private boolean passed(String projection, String callId, long position, boolean mayReadStore) {
+    private Reach reach(String projection, String callId, long position, boolean mayReadStore) {
         StreamingEventProcessor processor = processors.eventProcessor(projection, StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalArgumentException("no processor named " + projection));
         Map<Integer, EventTrackerStatus> local = processor.processingStatus();
         int[] segments = segmentsOf(processor, local);
         if (segments.length == 0) {
-            return false; // the processor has not set up its segments yet (it does so when it first runs)
+            return Reach.BEHIND_ELSEWHERE; // the processor has not set up its segments yet (it does when it first runs)
         }
+        Reach reach = Reach.PASSED;
         for (int segmentId : segments) {
             Segment segment = Segment.computeSegment(segmentId, segments);
             if (callId != null && !segment.matches(callId)) {
                 continue;
             }
             EventTrackerStatus status = local.get(segmentId);
-            long reached = status != null && !status.isErrorState() ? positionOf(status.getTrackingToken())
+            boolean here = status != null && !status.isErrorState();
+            long reached = here ? positionOf(status.getTrackingToken())
                     : mayReadStore ? storedPosition(projection, segmentId) : -1;
             if (reached < position) {
-                return false;
+                if (!here) {
+                    return Reach.BEHIND_ELSEWHERE;
+                }
+                reach = Reach.BEHIND_HERE;
             }
         }
-        return true;
+        return reach;
     }
 
     /** A segment that has handled nothing yet has no token (and its status may still report a position). */

@@ -83,6 +83,19 @@ class SequencedEventStorageEngineTest {
     }
 
     @Test
+    void a_node_knows_the_position_of_its_last_append_and_not_of_another_nodes() {
+        SequencedEventStorageEngine here = engine();
+        SequencedEventStorageEngine elsewhere = engine();
+        assertThat(here.lastAppendedHere()).isEqualTo(-1);
+
+        here.appendEvents(event("call-1", 0, Instant.now()), event("call-1", 1, Instant.now()));
+        elsewhere.appendEvents(event("call-2", 0, Instant.now()));
+
+        assertThat(here.lastAppendedHere()).isEqualTo(1);
+        assertThat(elsewhere.lastAppendedHere()).isEqualTo(2);
+    }
+
+    @Test
     void an_event_stored_long_after_it_was_stamped_is_still_read_by_a_reader_that_is_past_later_ones() {
         SequencedEventStorageEngine engine = engine();
         Instant now = Instant.now();
