@@ -58,6 +58,9 @@ public class CallLines {
 
     /** Takes the user's line for the call; false when another live call holds it. */
     public boolean claim(UserId user, CallId call) {
+        // Marked before the insert: a rival claim that finds our line must also find the mark, or it would take
+        // a line with no events behind it yet for one a crash abandoned.
+        whileStarting(call);
         for (int attempt = 0; attempt < 3; attempt++) {
             if (tryInsert(user, call)) {
                 return true;
@@ -86,8 +89,7 @@ public class CallLines {
 
     /** The call counts as being started by this process until the unit of work that claimed its line is over. */
     private void whileStarting(CallId call) {
-        if (CurrentUnitOfWork.isStarted()) {
-            starting.add(call);
+        if (CurrentUnitOfWork.isStarted() && starting.add(call)) {
             CurrentUnitOfWork.get().onCleanup(unitOfWork -> starting.remove(call));
         }
     }
@@ -142,7 +144,6 @@ public class CallLines {
                     .append("call_id", call.toString())
                     .append("claimed_at", Date.from(clock.instant()))
                     .append("claimed_by", nodeId));
-            whileStarting(call);
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {

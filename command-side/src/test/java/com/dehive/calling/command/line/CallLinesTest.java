@@ -12,6 +12,8 @@ import com.dehive.calling.shared.call.CallStartedEvent;
 import com.dehive.calling.shared.call.EndReason;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -24,11 +26,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,6 +207,34 @@ class CallLinesTest {
     }
 
     @Test
+    void a_claim_that_finds_a_line_this_process_has_just_inserted_for_a_start_does_not_take_it() {
+        AtomicReference<CallLines> thisProcess = new AtomicReference<>();
+        AtomicReference<Boolean> rivalClaimed = new AtomicReference<>();
+        AtomicBoolean rivalled = new AtomicBoolean();
+        // the rival runs between the insert of the start's line and the insert's return, the narrowest window
+        Runnable rivalClaim = () -> {
+            if (rivalled.compareAndSet(false, true)) {
+                Thread rival = new Thread(() -> rivalClaimed.set(thisProcess.get().claim(ALICE, NEW_CALL)));
+                rival.start();
+                try {
+                    rival.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        thisProcess.set(new CallLines(afterEachInsert(client.getDatabase("calling"), rivalClaim),
+                new EventStoreCallLiveness(eventStore, clock), clock, "node-1", false));
+        UnitOfWork<?> start = DefaultUnitOfWork.startAndGet(null);
+
+        assertThat(thisProcess.get().claim(ALICE, OLD_CALL)).isTrue();
+        start.commit();
+
+        assertThat(rivalClaimed.get()).isFalse();
+        assertThat(lines.holder(ALICE)).isEqualTo(OLD_CALL);
+    }
+
+    @Test
     void with_the_store_in_this_process_a_line_an_earlier_process_claimed_for_a_call_with_no_events_is_free() {
         CallLines onlyWriter = new CallLines(client.getDatabase("calling"),
                 new EventStoreCallLiveness(eventStore, clock), clock, "node-1-restarted", true);
@@ -264,6 +300,32 @@ class CallLinesTest {
         unitOfWork.commit();
 
         assertThat(lines.holder(ALICE)).isEqualTo(NEW_CALL);
+    }
+
+    /** The database, whose collections run {@code hook} after each insert, before the insert returns. */
+    private static MongoDatabase afterEachInsert(MongoDatabase database, Runnable hook) {
+        return proxy(MongoDatabase.class, database, (method, result) -> {
+            if (method.getName().equals("getCollection")) {
+                return proxy(MongoCollection.class, result, (collectionMethod, collectionResult) -> {
+                    if (collectionMethod.getName().equals("insertOne")) {
+                        hook.run();
+                    }
+                    return collectionResult;
+                });
+            }
+            return result;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Object target, BiFunction<Method, Object, Object> after) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (self, method, args) -> {
+            try {
+                return after.apply(method, method.invoke(target, args));
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 
     private void recorded(CallEvent... events) {
