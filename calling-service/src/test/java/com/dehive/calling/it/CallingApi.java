@@ -68,6 +68,16 @@ public class CallingApi {
         return send(request(path, token).GET());
     }
 
+    /** The call's status in the user's history, or "absent" while the history does not have it. */
+    public String historyStatus(String token, String callId) {
+        for (JsonNode call : get("/api/calls/history?limit=100", token).data().get("calls")) {
+            if (call.get("call_id").asText().equals(callId)) {
+                return call.get("status").asText();
+            }
+        }
+        return "absent";
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30));

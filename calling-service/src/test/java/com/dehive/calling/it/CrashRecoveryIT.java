@@ -124,7 +124,7 @@ class CrashRecoveryIT {
             }
             for (Acknowledged ack : acknowledged.values()) {
                 if (ack.step().equals("end")) {
-                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(historyStatus(api,
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.historyStatus(
                             tokens.get(ack.caller()), ack.callId())).isEqualTo("ended"));
                 }
             }
@@ -168,14 +168,5 @@ class CrashRecoveryIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String historyStatus(CallingApi api, String token, String callId) {
-        for (JsonNode call : api.get("/api/calls/history?limit=100", token).data().get("calls")) {
-            if (call.get("call_id").asText().equals(callId)) {
-                return call.get("status").asText();
-            }
-        }
-        return "absent";
     }
 }

@@ -56,8 +56,8 @@ class SlowCommitIT extends ServiceIT {
             acknowledged(api, "/api/calls/accept", calleeToken, Map.of("call_id", callId));
             acknowledged(api, "/api/calls/end", callerToken, Map.of("call_id", callId));
 
-            assertThat(historyStatus(api, callerToken, callId)).isEqualTo("ended");
-            assertThat(historyStatus(api, calleeToken, callId)).isEqualTo("ended");
+            assertThat(api.historyStatus(callerToken, callId)).isEqualTo("ended");
+            assertThat(api.historyStatus(calleeToken, callId)).isEqualTo("ended");
             // the export picks up from where it was: the slow start is in it, after the calls stored before it
             List<String> exported = exportedCallIds(api, auditor, exportedMeanwhile);
             assertThat(exported).contains(callId);
@@ -68,14 +68,6 @@ class SlowCommitIT extends ServiceIT {
         }
     }
 
-    private static String historyStatus(CallingApi api, String token, String callId) {
-        for (JsonNode call : api.get("/api/calls/history?limit=100", token).data().get("calls")) {
-            if (call.get("call_id").asText().equals(callId)) {
-                return call.get("status").asText();
-            }
-        }
-        return "absent";
-    }
 
     /** Follows the export from the start to its end, as an auditor's job does; answers where it ended. */
     private static String lastExportedPosition(CallingApi api, String auditor) {
