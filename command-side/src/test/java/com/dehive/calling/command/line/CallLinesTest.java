@@ -22,13 +22,11 @@ import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageE
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +34,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.spy;
 
 class CallLinesTest {
 
@@ -302,30 +303,17 @@ class CallLinesTest {
         assertThat(lines.holder(ALICE)).isEqualTo(NEW_CALL);
     }
 
-    /** The database, whose collections run {@code hook} after each insert, before the insert returns. */
+    /** The database, whose line inserts run {@code hook} once stored, before the insert returns. */
     private static MongoDatabase afterEachInsert(MongoDatabase database, Runnable hook) {
-        return proxy(MongoDatabase.class, database, (method, result) -> {
-            if (method.getName().equals("getCollection")) {
-                return proxy(MongoCollection.class, result, (collectionMethod, collectionResult) -> {
-                    if (collectionMethod.getName().equals("insertOne")) {
-                        hook.run();
-                    }
-                    return collectionResult;
-                });
-            }
-            return result;
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, Object target, BiFunction<Method, Object, Object> after) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (self, method, args) -> {
-            try {
-                return after.apply(method, method.invoke(target, args));
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        MongoCollection<Document> lines = spy(database.getCollection(CallLines.COLLECTION));
+        doAnswer(insert -> {
+            Object inserted = insert.callRealMethod();
+            hook.run();
+            return inserted;
+        }).when(lines).insertOne(any(Document.class));
+        MongoDatabase withHook = spy(database);
+        doReturn(lines).when(withHook).getCollection(CallLines.COLLECTION);
+        return withHook;
     }
 
     private void recorded(CallEvent... events) {
