@@ -68,7 +68,6 @@ class SlowCommitIT extends ServiceIT {
         }
     }
 
-
     /** Follows the export from the start to its end, as an auditor's job does; answers where it ended. */
     private static String lastExportedPosition(CallingApi api, String auditor) {
         String position = null;
